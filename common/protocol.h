@@ -1,0 +1,101 @@
+/* Signaling protocol v1 (docs/protocol.md): JSON text messages over one WebSocket.
+ * Parsing validates every message against a table of types and fields, so callers only see
+ * messages whose required fields are present and of the right JSON type. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define DC_PROTOCOL_VERSION 1
+/* Larger text messages are refused with DC_ERR_TOO_LARGE (an SDP offer for 2 m-lines is ~4 KiB). */
+#define DC_PROTOCOL_MAX_MESSAGE (64 * 1024)
+
+typedef enum
+{
+  DC_MSG_INVALID = 0,
+  /* site -> gateway */
+  DC_MSG_SITES,   /* ask for the site list; allowed before join */
+  DC_MSG_JOIN,    /* protocol:int site:string token:string */
+  DC_MSG_ANSWER,  /* sdp:string */
+  DC_MSG_ICE,     /* candidate:string sdpMLineIndex:int (both directions) */
+  DC_MSG_LEAVE,
+  /* gateway -> site */
+  DC_MSG_WELCOME,     /* protocol:int site:string name:string role:string sites:array */
+  DC_MSG_OFFER,       /* sdp:string */
+  DC_MSG_SITE_LIST,   /* sites:array of {id,name,role,present} */
+  DC_MSG_SITE_JOINED, /* site:string name:string role:string */
+  DC_MSG_SITE_LEFT,   /* site:string reason:string ("left" "lost" "replaced" "removed") */
+  DC_MSG_SPEAKING,    /* site:string ("" when nobody) level:number (dBFS) */
+  DC_MSG_LAYOUT,      /* kind:string width:int height:int tiles:array of {site,x,y,width,height} */
+  DC_MSG_ERROR,       /* code:string message:string fatal:bool */
+  DC_MSG_BYE,         /* reason:string; the gateway closes the socket after it */
+  DC_MSG_N_TYPES
+} DcMsgType;
+
+typedef enum
+{
+  DC_SENDER_SITE,    /* messages a site may send */
+  DC_SENDER_GATEWAY, /* messages the gateway sends */
+} DcSender;
+
+/* Stable error codes; their strings are part of the protocol. */
+typedef enum
+{
+  DC_ERR_BAD_JSON,          /* "bad-json" */
+  DC_ERR_TOO_LARGE,         /* "too-large" */
+  DC_ERR_UNKNOWN_TYPE,      /* "unknown-type" */
+  DC_ERR_MISSING_FIELD,     /* "missing-field" */
+  DC_ERR_BAD_FIELD,         /* "bad-field": present but wrong JSON type or value */
+  DC_ERR_UNSUPPORTED_PROTOCOL, /* "unsupported-protocol" */
+  DC_ERR_NOT_JOINED,        /* "not-joined" */
+  DC_ERR_ALREADY_JOINED,    /* "already-joined" */
+  DC_ERR_UNKNOWN_SITE,      /* "unknown-site" */
+  DC_ERR_BAD_TOKEN,         /* "bad-token" */
+  DC_ERR_CONFERENCE_LOCKED, /* "conference-locked" */
+  DC_ERR_NOT_PERMITTED,     /* "not-permitted" */
+  DC_ERR_BAD_SDP,           /* "bad-sdp" */
+  DC_ERR_INTERNAL,          /* "internal" */
+  DC_ERR_N_CODES
+} DcErrorCode;
+
+#define DC_PROTOCOL_ERROR (dc_protocol_error_quark ())
+GQuark dc_protocol_error_quark (void);
+
+const char *dc_error_code_to_string (DcErrorCode code);
+gboolean dc_error_code_from_string (const char *name, DcErrorCode *code);
+const char *dc_message_type_to_string (DcMsgType type);
+DcMsgType dc_message_type_from_string (const char *name); /* DC_MSG_INVALID when unknown */
+
+typedef struct
+{
+  DcMsgType type;
+  JsonObject *body; /* the whole message object, owned */
+} DcMessage;
+
+/* Parses one text message from the given sender. On failure returns NULL and sets error in
+ * DC_PROTOCOL_ERROR with a DcErrorCode as code and a sentence naming the field. A type that only
+ * the other side sends is DC_ERR_UNKNOWN_TYPE. */
+DcMessage *dc_message_parse (const char *data, gsize length, DcSender sender, GError **error);
+void dc_message_free (DcMessage *message);
+
+const char *dc_message_get_string (const DcMessage *message, const char *field); /* NULL if absent */
+gint64 dc_message_get_int (const DcMessage *message, const char *field, gint64 fallback);
+double dc_message_get_double (const DcMessage *message, const char *field, double fallback);
+gboolean dc_message_get_bool (const DcMessage *message, const char *field, gboolean fallback);
+JsonArray *dc_message_get_array (const DcMessage *message, const char *field); /* borrowed */
+
+/* Serialises {"type": ..., members of body...}; body may be NULL and is not consumed. */
+char *dc_message_serialize (DcMsgType type, JsonObject *body);
+/* Builders for the common messages. */
+char *dc_message_new_simple (DcMsgType type); /* sites, leave */
+char *dc_message_new_join (const char *site, const char *token);
+char *dc_message_new_sdp (DcMsgType type, const char *sdp); /* offer or answer */
+char *dc_message_new_ice (const char *candidate, guint mline_index);
+char *dc_message_new_error (DcErrorCode code, gboolean fatal, const char *message);
+char *dc_message_new_bye (const char *reason);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcMessage, dc_message_free)
+
+G_END_DECLS

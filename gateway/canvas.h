@@ -1,0 +1,43 @@
+/* The composed picture: tiles of decoded I420 frames placed by the layout, each with a label
+ * rendered once (Pango, Vietnamese diacritics) and a placeholder for a site without video.
+ * Pure pixels, no GStreamer: the mixer calls it from its video tick under its own lock. */
+#pragma once
+
+#include <glib.h>
+#include "layout.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint8 *planes[3]; /* Y, U, V */
+  int strides[3];
+  int width, height;
+} DcI420View;
+
+typedef enum
+{
+  DC_TILE_LIVE,      /* frames arrive; draw the latest */
+  DC_TILE_NO_VIDEO,  /* connected, no picture yet: placeholder "Chưa có hình" */
+  DC_TILE_ABSENT,    /* not connected or gone: placeholder "Chưa kết nối" / "Đã rời" */
+  DC_TILE_LEFT,
+} DcTileState;
+
+typedef struct DcCanvas DcCanvas;
+
+DcCanvas *dc_canvas_new (int width, int height);
+void dc_canvas_free (DcCanvas *canvas);
+/* Places a slot and (re)renders its label/placeholder bitmaps when anything changed.
+ * highlight draws a coloured frame around the tile (current speaker). */
+void dc_canvas_set_slot (DcCanvas *canvas, guint slot, const DcRect *rect, const char *label,
+                         DcTileState state, gboolean highlight);
+void dc_canvas_clear_slots (DcCanvas *canvas);
+/* Writes the whole picture into out (same size as the canvas): background, then for each slot
+ * frames[slot] (scaled nearest-neighbour if its size differs from the slot) or the placeholder
+ * when frames[slot] is NULL or the slot is not live, then labels and highlights. */
+void dc_canvas_compose (DcCanvas *canvas, const DcI420View *const *frames, guint n_frames,
+                        DcI420View *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcCanvas, dc_canvas_free)
+
+G_END_DECLS

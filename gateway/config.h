@@ -1,0 +1,66 @@
+/* Gateway configuration: one GKeyFile, validated against a table of known groups and keys. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DC_ROLE_CHAIR,
+  DC_ROLE_OPERATOR,
+  DC_ROLE_DISTRICT,
+  DC_ROLE_OBSERVER,
+} DcRole;
+
+const char *dc_role_to_string (DcRole role);
+
+typedef struct
+{
+  char *id;         /* from the group name "site:ID"; [a-z0-9-]+ */
+  char *name;       /* Vietnamese display name, shown on the tile */
+  DcRole role;
+  char *token_hash; /* "sha256:SALT_HEX:DIGEST_HEX", see token.h */
+} DcSiteConfig;
+
+typedef struct
+{
+  /* [gateway] */
+  char *listen_address;   /* default 127.0.0.1 */
+  guint port;             /* default 8443 */
+  char **ice_addresses;   /* local addresses ICE may use; NULL or empty = all interfaces */
+  guint ice_port_min;     /* default 20000 */
+  guint ice_port_max;     /* default 20999 */
+  char *stun_server;      /* "stun://host:port" or NULL */
+  char **turn_servers;    /* "turn(s)://user:pass@host:port" list or NULL */
+  char *tls_certificate;  /* PEM path or NULL */
+  char *tls_key;          /* PEM path or NULL */
+  gboolean allow_insecure_public; /* listen beyond loopback without TLS */
+  char *recordings_dir;   /* default "recordings" */
+  /* [video] */
+  guint width, height;    /* default 1280x720 */
+  guint framerate;        /* default 25 */
+  guint bitrate_kbps;     /* default 2000 */
+  char *codec;            /* "vp8" (default) or "h264" */
+  /* [audio] */
+  guint audio_bitrate_kbps; /* default 32 */
+  /* [site:*] in file order; the chair is always present exactly once after validation */
+  GPtrArray *sites;       /* of DcSiteConfig*, owned */
+  char *source_path;      /* file it was loaded from, or NULL */
+} DcConfig;
+
+/* Parses and validates. On any problem returns NULL and, when problems is not NULL, sets it to a
+ * GPtrArray of sentences "group/key: what is wrong; expected ..." (owned by the caller). */
+DcConfig *dc_config_load_data (const char *data, gsize length, const char *base_dir,
+                               GPtrArray **problems);
+DcConfig *dc_config_load_file (const char *path, GPtrArray **problems);
+void dc_config_free (DcConfig *config);
+const DcSiteConfig *dc_config_find_site (const DcConfig *config, const char *id);
+const DcSiteConfig *dc_config_chair (const DcConfig *config);
+/* Index of a site in config->sites, or -1. */
+int dc_config_site_index (const DcConfig *config, const char *id);
+gboolean dc_config_is_loopback_address (const char *address);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcConfig, dc_config_free)
+
+G_END_DECLS
