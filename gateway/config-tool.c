@@ -1,0 +1,157 @@
+/* Command-line helpers for operators: issue a join token, check a config file. */
+#include "config-tool.h"
+
+#include "config.h"
+#include "token.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char *
+known_sites_text (GKeyFile *kf)
+{
+  g_auto (GStrv) names = g_key_file_get_groups (kf, NULL);
+  g_autoptr (GString) s = g_string_new (NULL);
+
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_has_prefix (names[i], "site:"))
+      g_string_append_printf (s, "%s%s", s->len ? ", " : "", names[i] + strlen ("site:"));
+  if (s->len == 0)
+    g_string_append (s, "none");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* Writes the token to a file only its owner can read, also when the file existed before. */
+static gboolean
+write_token_file (const char *path, const char *token, GError **error)
+{
+  g_autofree char *line = g_strconcat (token, "\n", NULL);
+  gsize len = strlen (line), done = 0;
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  if (fd < 0 || fchmod (fd, 0600) != 0)
+    goto fail;
+  while (done < len)
+    {
+      ssize_t n = write (fd, line + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        goto fail;
+      done += (gsize) n;
+    }
+  if (close (fd) != 0)
+    {
+      fd = -1;
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  {
+    int saved = errno;
+    if (fd >= 0)
+      close (fd);
+    g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot write \"%s\": %s",
+                 path, g_strerror (saved));
+    return FALSE;
+  }
+}
+
+/* Replaces the config atomically, keeping its permissions; follows a symlink to its target so
+ * a link in /etc stays a link. */
+static gboolean
+save_config (const char *config_path, GKeyFile *kf, GError **error)
+{
+  g_autofree char *target = realpath (config_path, NULL);
+  g_autofree char *data = NULL;
+  struct stat st;
+  gsize length;
+  int mode = 0644;
+
+  if (target == NULL)
+    target = g_strdup (config_path);
+  if (g_stat (target, &st) == 0)
+    mode = st.st_mode & 07777;
+  data = g_key_file_to_data (kf, &length, NULL);
+  return g_file_set_contents_full (target, data, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                   mode, error);
+}
+
+int
+dc_config_tool_new_token (const char *config_path, const char *site_id, const char *token_out_path)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *group = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (config_path != NULL, 1);
+  g_return_val_if_fail (site_id != NULL, 1);
+
+  if (!g_key_file_load_from_file (kf, config_path,
+                                  G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS, &error))
+    {
+      g_printerr ("%s: cannot load: %s\n", config_path, error->message);
+      return 1;
+    }
+  group = g_strconcat ("site:", site_id, NULL);
+  if (!g_key_file_has_group (kf, group))
+    {
+      g_autofree char *known = known_sites_text (kf);
+      g_printerr ("%s: no [%s] in this file; known sites: %s\n", config_path, group, known);
+      return 1;
+    }
+
+  token = dc_token_generate ();
+  hash = dc_token_hash (token);
+  g_key_file_set_string (kf, group, "token-hash", hash);
+
+  /* The token file goes first: should the config write fail, an unused token file is harmless,
+   * while a stored hash whose token was lost would lock the hall out. */
+  if (token_out_path != NULL && !write_token_file (token_out_path, token, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (!save_config (config_path, kf, &error))
+    {
+      g_printerr ("%s: cannot save: %s\n", config_path, error->message);
+      return 1;
+    }
+
+  if (token_out_path != NULL)
+    g_print ("%s\n", token_out_path);
+  else
+    g_print ("%s\n", token);
+  g_printerr ("New token-hash stored for [%s] in %s; the token is shown only this once.\n", group,
+              config_path);
+  return 0;
+}
+
+int
+dc_config_tool_check (const char *path)
+{
+  g_autoptr (GPtrArray) problems = NULL;
+  g_autoptr (DcConfig) config = NULL;
+
+  g_return_val_if_fail (path != NULL, 1);
+
+  config = dc_config_load_file (path, &problems);
+  if (config == NULL)
+    {
+      for (guint i = 0; problems != NULL && i < problems->len; i++)
+        g_printerr ("%s: %s\n", path, (const char *) g_ptr_array_index (problems, i));
+      return 1;
+    }
+  g_print ("%s: OK (%u sites, chair: %s)\n", path, config->sites->len,
+           dc_config_chair (config)->name);
+  return 0;
+}
