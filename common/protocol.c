@@ -453,8 +453,11 @@ parse_root (const char *data, gsize length, GError **error)
   g_autoptr (GError) json_error = NULL;
   if (!json_parser_load_from_data (parser, data, (gssize) length, &json_error))
     {
+      /* json-glib quotes the offending bytes, which may be a lone surrogate: the sentence goes
+       * back to the peer inside a JSON string, so it must be valid UTF-8. */
+      g_autofree char *detail = g_utf8_make_valid (json_error->message, -1);
       g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON, "The message is not valid JSON: %s.",
-                   json_error->message);
+                   detail);
       return NULL;
     }
   JsonNode *root = json_parser_get_root (parser);

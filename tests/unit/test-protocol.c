@@ -85,6 +85,14 @@ test_bad_json (void)
   assert_refused ("null", DC_SENDER_SITE, DC_ERR_BAD_JSON, "object");
   assert_refused ("   ", DC_SENDER_SITE, DC_ERR_BAD_JSON, "object");
   assert_refused ("{\"type\":\"s\\u0000ites\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON, "u0000");
+
+  /* json-glib quotes a lone surrogate as raw bytes; the sentence must still be valid UTF-8,
+   * since the gateway sends it back inside a JSON string. */
+  g_autoptr (GError) error = NULL;
+  const char *surrogate = "{\"type\":\"join\",\"protocol\":1,\"site\":\"\\ud800\",\"token\":\"t\"}";
+  g_assert_null (parse (surrogate, DC_SENDER_SITE, &error));
+  g_assert_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON);
+  g_assert_true (g_utf8_validate (error->message, -1, NULL));
 }
 
 static void
