@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Output is written as UTF-8 bytes with stdio rather than g_print, which would turn the
+ * Vietnamese site names into '?' under a C locale (systemd units, cron, CI). */
+
 static char *
 known_sites_text (GKeyFile *kf)
 {
@@ -99,14 +102,15 @@ dc_config_tool_new_token (const char *config_path, const char *site_id, const ch
   if (!g_key_file_load_from_file (kf, config_path,
                                   G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS, &error))
     {
-      g_printerr ("%s: cannot load: %s\n", config_path, error->message);
+      fprintf (stderr, "%s: cannot load: %s\n", config_path, error->message);
       return 1;
     }
   group = g_strconcat ("site:", site_id, NULL);
   if (!g_key_file_has_group (kf, group))
     {
       g_autofree char *known = known_sites_text (kf);
-      g_printerr ("%s: no [%s] in this file; known sites: %s\n", config_path, group, known);
+      fprintf (stderr, "%s: no [%s] in this file; known sites: %s\n", config_path, group,
+               known);
       return 1;
     }
 
@@ -118,21 +122,22 @@ dc_config_tool_new_token (const char *config_path, const char *site_id, const ch
    * while a stored hash whose token was lost would lock the hall out. */
   if (token_out_path != NULL && !write_token_file (token_out_path, token, &error))
     {
-      g_printerr ("%s\n", error->message);
+      fprintf (stderr, "%s\n", error->message);
       return 1;
     }
   if (!save_config (config_path, kf, &error))
     {
-      g_printerr ("%s: cannot save: %s\n", config_path, error->message);
+      fprintf (stderr, "%s: cannot save: %s\n", config_path, error->message);
       return 1;
     }
 
   if (token_out_path != NULL)
-    g_print ("%s\n", token_out_path);
+    fprintf (stdout, "%s\n", token_out_path);
   else
-    g_print ("%s\n", token);
-  g_printerr ("New token-hash stored for [%s] in %s; the token is shown only this once.\n", group,
-              config_path);
+    fprintf (stdout, "%s\n", token);
+  fflush (stdout);
+  fprintf (stderr, "New token-hash stored for [%s] in %s; the token is shown only this once.\n",
+           group, config_path);
   return 0;
 }
 
@@ -148,10 +153,10 @@ dc_config_tool_check (const char *path)
   if (config == NULL)
     {
       for (guint i = 0; problems != NULL && i < problems->len; i++)
-        g_printerr ("%s: %s\n", path, (const char *) g_ptr_array_index (problems, i));
+        fprintf (stderr, "%s: %s\n", path, (const char *) g_ptr_array_index (problems, i));
       return 1;
     }
-  g_print ("%s: OK (%u sites, chair: %s)\n", path, config->sites->len,
+  fprintf (stdout, "%s: OK (%u sites, chair: %s)\n", path, config->sites->len,
            dc_config_chair (config)->name);
   return 0;
 }

@@ -307,8 +307,9 @@ load_uint (Loader *l, GKeyFile *kf, const char *group, const KeySpec *spec, gpoi
   g_strstrip (raw);
   if (!g_ascii_string_to_unsigned (raw, 10, 0, G_MAXUINT, &value, NULL))
     {
-      add_problem (l, group, spec->key, "\"%s\" is not a whole number; expected %s number from %u to %u",
-                   raw, even, spec->min, spec->max);
+      add_problem (l, group, spec->key,
+                   "\"%s\" is not a whole number; expected %s number from %u to %u", raw, even,
+                   spec->min, spec->max);
       return;
     }
   if (value < spec->min || value > spec->max || ((spec->flags & KF_EVEN) && value % 2 != 0))
