@@ -38,6 +38,18 @@ void dc_canvas_clear_slots (DcCanvas *canvas);
 void dc_canvas_compose (DcCanvas *canvas, const DcI420View *const *frames, guint n_frames,
                         DcI420View *out);
 
+/* Number of characters of a slot's label that no installed font could draw (0 when every
+ * glyph, diacritics included, rendered). For tests and start-up checks. */
+guint dc_canvas_get_missing_glyphs (const DcCanvas *canvas, guint slot);
+
+/* Colour conversion, BT.601 limited range (Y 16..235, U/V 16..240), the convention of the
+ * decoders. rgb is 0xRRGGBB. */
+void dc_rgb_to_yuv (guint32 rgb, guint8 *y, guint8 *u, guint8 *v);
+guint32 dc_yuv_to_rgb (guint8 y, guint8 u, guint8 v);
+
+/* Writes an I420 picture as a PNG file, for tests and debugging. */
+gboolean dc_canvas_write_png (const DcI420View *frame, const char *path);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcCanvas, dc_canvas_free)
 
 G_END_DECLS
