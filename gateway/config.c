@@ -333,6 +333,8 @@ load_string (Loader *l, GKeyFile *kf, const char *group, const KeySpec *spec, gp
       add_problem (l, group, spec->key, "%s; expected %s", error->message, spec->expected);
       return;
     }
+  /* GKeyFile keeps trailing blanks, which nobody means in an address or a name. */
+  g_strstrip (value);
   if (*value == '\0')
     {
       if (!(spec->flags & KF_EMPTY_IS_UNSET))
@@ -362,7 +364,7 @@ load_string_list (Loader *l, GKeyFile *kf, const char *group, const KeySpec *spe
     }
   for (guint i = 0; list[i] != NULL; i++)
     {
-      g_autofree char *wrong = spec->check ? spec->check (list[i]) : NULL;
+      g_autofree char *wrong = spec->check ? spec->check (g_strstrip (list[i])) : NULL;
       if (wrong != NULL)
         {
           add_problem (l, group, spec->key, "%s; expected %s", wrong, spec->expected);
@@ -676,7 +678,8 @@ dc_config_load_data (const char *data, gsize length, const char *base_dir, GPtrA
   l.base_dir = base_dir ? g_strdup (base_dir) : g_get_current_dir ();
 
   find_duplicate_groups (&l, data, length);
-  if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_NONE, &error))
+  /* Translations are kept so that "name[vi]=" shows up as an unknown key instead of vanishing. */
+  if (!g_key_file_load_from_data (kf, data, length, G_KEY_FILE_KEEP_TRANSLATIONS, &error))
     {
       add_problem (&l, "file", NULL, "%s; expected GKeyFile syntax (\"[group]\", \"key=value\")",
                    error->message);

@@ -163,7 +163,7 @@ static void
 test_values_read (void)
 {
   g_autofree char *data = config_with (
-      "[gateway]\nlisten-address=::1\nport=9443\nice-addresses=127.0.0.1;::1\n"
+      "[gateway]\nlisten-address=::1 \nport=9443\nice-addresses=127.0.0.1; ::1\n"
       "ice-port-min=30000\nice-port-max=30100\nstun-server=stun://127.0.0.1:3478\n"
       "turn-servers=turn://u:p@127.0.0.1:3478;turns://u:p@127.0.0.1:5349\n"
       "recordings-dir=/srv/ghi-hinh\n"
@@ -224,6 +224,7 @@ test_unknown_key (void)
 {
   expect_problem ("[video]\ndepth=8\n", "[video] depth:", "unknown key; expected one of: width");
   expect_problem ("[gateway]\nprot=8443\n", "[gateway] prot:", "unknown key");
+  expect_problem ("[site:vo-nhai]\nname[vi]=Võ Nhai\n", "[site:vo-nhai] name[vi]:", "unknown key");
 }
 
 static void
