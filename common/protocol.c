@@ -370,9 +370,79 @@ integer_literal_fits (const char *start, gsize length)
   return g_ascii_string_to_signed (buf, 10, G_MININT64, G_MAXINT64, NULL, NULL);
 }
 
-/* Lexical checks json-glib does not make: nesting depth (its parser recurses, and 64 KiB of '['
- * would cost tens of megabytes of stack), integers beyond 64 bits, and \u0000 escapes (json-glib
- * cuts the string there, so "site\u0000x" would read as "site"). */
+static int
+hex4 (const char *p)
+{
+  int v = 0;
+
+  for (int k = 0; k < 4; k++)
+    {
+      int d = g_ascii_xdigit_value (p[k]);
+      if (d < 0)
+        return -1;
+      v = v * 16 + d;
+    }
+  return v;
+}
+
+/* data[i] is a backslash inside a string. Returns how many bytes after it the escape spans, or 0
+ * when the escape is refused: \u0000 (json-glib cuts the string there, so "site\u0000x" would read
+ * as "site") and unpaired surrogates (json-glib would store them as invalid UTF-8). Malformed
+ * escapes are left to json-glib to report. */
+static gsize
+escape_length (const char *data, gsize length, gsize i)
+{
+  int unit = length - i >= 6 && data[i + 1] == 'u' ? hex4 (data + i + 2) : -1;
+
+  if (unit < 0)
+    return 1;
+  if (unit == 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+    return 0;
+  if (unit >= 0xd800 && unit <= 0xdbff)
+    {
+      int low = length - i >= 12 && data[i + 6] == '\\' && data[i + 7] == 'u'
+                  ? hex4 (data + i + 8)
+                  : -1;
+      return low >= 0xdc00 && low <= 0xdfff ? 11 : 0;
+    }
+  return 5;
+}
+
+/* Nesting depth (json-glib's parser recurses, and 64 KiB of '[' would cost tens of megabytes of
+ * stack) and integers beyond 64 bits. */
+static gboolean
+check_structure_char (const char *data, gsize length, gsize *i, int *depth, GError **error)
+{
+  char c = data[*i];
+
+  if (c == '[' || c == '{')
+    {
+      if (++*depth > MAX_NESTING)
+        {
+          g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
+                       "The message nests arrays or objects more than %d levels deep.", MAX_NESTING);
+          return FALSE;
+        }
+    }
+  else if (c == ']' || c == '}')
+    --*depth;
+  else if (c == '-' || g_ascii_isdigit (c))
+    {
+      gsize end = *i;
+      while (end < length && data[end] && strchr ("+-.eE0123456789", data[end]) != NULL)
+        end++;
+      if (!integer_literal_fits (data + *i, end - *i))
+        {
+          g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
+                       "The message holds an integer that does not fit in 64 bits.");
+          return FALSE;
+        }
+      *i = end - 1;
+    }
+  return TRUE;
+}
+
+/* Lexical checks json-glib does not make, in one pass over the text. */
 static gboolean
 prescan (const char *data, gsize length, GError **error)
 {
@@ -382,47 +452,26 @@ prescan (const char *data, gsize length, GError **error)
   for (gsize i = 0; i < length; i++)
     {
       char c = data[i];
-      if (in_string)
+      if (!in_string)
         {
           if (c == '"')
-            in_string = FALSE;
-          else if (c == '\\' && i + 1 < length)
-            {
-              if (length - i >= 6 && memcmp (data + i + 1, "u0000", 5) == 0)
-                {
-                  g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                               "The message holds a \\u0000 escape, which no string may contain.");
-                  return FALSE;
-                }
-              i++;
-            }
+            in_string = TRUE;
+          else if (!check_structure_char (data, length, &i, &depth, error))
+            return FALSE;
         }
       else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
+        in_string = FALSE;
+      else if (c == '\\' && i + 1 < length)
         {
-          if (++depth > MAX_NESTING)
+          gsize skip = escape_length (data, length, i);
+          if (skip == 0)
             {
               g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                           "The message nests arrays or objects more than %d levels deep.",
-                           MAX_NESTING);
+                           "The message holds a \\u escape for U+0000 or an unpaired surrogate, "
+                           "which no string may contain.");
               return FALSE;
             }
-        }
-      else if (c == ']' || c == '}')
-        depth--;
-      else if (c == '-' || g_ascii_isdigit (c))
-        {
-          gsize end = i;
-          while (end < length && strchr ("+-.eE0123456789", data[end]) != NULL && data[end])
-            end++;
-          if (!integer_literal_fits (data + i, end - i))
-            {
-              g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                           "The message holds an integer that does not fit in 64 bits.");
-              return FALSE;
-            }
-          i = end - 1;
+          i += skip;
         }
     }
   return TRUE;
@@ -492,7 +541,7 @@ parse_type (JsonObject *body, DcSender sender, GError **error)
   DcMsgType type = dc_message_type_from_string (name);
   if (type == DC_MSG_INVALID)
     {
-      g_autofree char *shown = g_utf8_substring (name, 0, MIN (g_utf8_strlen (name, -1), 64));
+      g_autofree char *shown = g_utf8_make_valid (name, MIN (strlen (name), 64));
       g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_UNKNOWN_TYPE,
                    "The message type \"%s\" is unknown.", shown);
       return DC_MSG_INVALID;
