@@ -37,6 +37,8 @@ struct _FieldSpec
   const FieldSpec *items; /* arrays: fields of each object item, NULL when items are free */
 };
 
+/* The table reads best one field per line. */
+/* clang-format off */
 #define REQ TRUE
 #define OPT FALSE
 #define F_STR(n, req, maxlen) { (n), FIELD_STRING, (req), (maxlen), 0, 0, NULL }
@@ -129,6 +131,7 @@ static const MsgSpec msg_specs[] = {
                    NULL },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (msg_specs) == DC_MSG_N_TYPES);
+/* clang-format on */
 
 static const char *const error_names[] = {
   [DC_ERR_BAD_JSON] = "bad-json",
@@ -148,12 +151,16 @@ static const char *const error_names[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (error_names) == DC_ERR_N_CODES);
 
-G_DEFINE_QUARK (dc-protocol-error-quark, dc_protocol_error)
+GQuark
+dc_protocol_error_quark (void)
+{
+  return g_quark_from_static_string ("dc-protocol-error-quark");
+}
 
 const char *
 dc_error_code_to_string (DcErrorCode code)
 {
-  g_return_val_if_fail ((guint) code < DC_ERR_N_CODES, "internal");
+  g_return_val_if_fail ((guint)code < DC_ERR_N_CODES, "internal");
   return error_names[code];
 }
 
@@ -166,7 +173,7 @@ dc_error_code_from_string (const char *name, DcErrorCode *code)
     if (strcmp (name, error_names[i]) == 0)
       {
         if (code)
-          *code = (DcErrorCode) i;
+          *code = (DcErrorCode)i;
         return TRUE;
       }
   return FALSE;
@@ -175,7 +182,7 @@ dc_error_code_from_string (const char *name, DcErrorCode *code)
 const char *
 dc_message_type_to_string (DcMsgType type)
 {
-  g_return_val_if_fail ((guint) type < DC_MSG_N_TYPES, NULL);
+  g_return_val_if_fail ((guint)type < DC_MSG_N_TYPES, NULL);
   return msg_specs[type].name;
 }
 
@@ -186,7 +193,7 @@ dc_message_type_from_string (const char *name)
 
   for (guint i = DC_MSG_INVALID + 1; i < DC_MSG_N_TYPES; i++)
     if (strcmp (name, msg_specs[i].name) == 0)
-      return (DcMsgType) i;
+      return (DcMsgType)i;
   return DC_MSG_INVALID;
 }
 
@@ -266,8 +273,8 @@ check_field_value (const FieldSpec *f, JsonNode *node, const char *where, GError
       if (v < f->min || v > f->max)
         {
           g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_FIELD,
-                       "The field \"%s\" %s is %" G_GINT64_FORMAT "; it must be between %"
-                       G_GINT64_FORMAT " and %" G_GINT64_FORMAT ".",
+                       "The field \"%s\" %s is %" G_GINT64_FORMAT
+                       "; it must be between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT ".",
                        f->name, where, v, f->min, f->max);
           return FALSE;
         }
@@ -400,9 +407,8 @@ escape_length (const char *data, gsize length, gsize i)
     return 0;
   if (unit >= 0xd800 && unit <= 0xdbff)
     {
-      int low = length - i >= 12 && data[i + 6] == '\\' && data[i + 7] == 'u'
-                  ? hex4 (data + i + 8)
-                  : -1;
+      int low = length - i >= 12 && data[i + 6] == '\\' && data[i + 7] == 'u' ? hex4 (data + i + 8)
+                                                                              : -1;
       return low >= 0xdc00 && low <= 0xdfff ? 11 : 0;
     }
   return 5;
@@ -420,7 +426,8 @@ check_structure_char (const char *data, gsize length, gsize *i, int *depth, GErr
       if (++*depth > MAX_NESTING)
         {
           g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                       "The message nests arrays or objects more than %d levels deep.", MAX_NESTING);
+                       "The message nests arrays or objects more than %d levels deep.",
+                       MAX_NESTING);
           return FALSE;
         }
     }
@@ -484,8 +491,8 @@ parse_root (const char *data, gsize length, GError **error)
   if (length > DC_PROTOCOL_MAX_MESSAGE)
     {
       g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_TOO_LARGE,
-                   "The message is %" G_GSIZE_FORMAT " bytes long; at most %d are allowed.",
-                   length, DC_PROTOCOL_MAX_MESSAGE);
+                   "The message is %" G_GSIZE_FORMAT " bytes long; at most %d are allowed.", length,
+                   DC_PROTOCOL_MAX_MESSAGE);
       return NULL;
     }
   /* With an explicit length, g_utf8_validate also refuses NUL bytes. */
@@ -500,7 +507,7 @@ parse_root (const char *data, gsize length, GError **error)
 
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (GError) json_error = NULL;
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &json_error))
+  if (!json_parser_load_from_data (parser, data, (gssize)length, &json_error))
     {
       /* json-glib quotes the offending bytes, which may be a lone surrogate: the sentence goes
        * back to the peer inside a JSON string, so it must be valid UTF-8. */
@@ -614,8 +621,8 @@ dc_message_get_string (const DcMessage *message, const char *field)
 {
   JsonNode *node = get_value (message, field);
   return node != NULL && json_node_get_value_type (node) == G_TYPE_STRING
-           ? json_node_get_string (node)
-           : NULL;
+             ? json_node_get_string (node)
+             : NULL;
 }
 
 gint64
@@ -641,8 +648,8 @@ dc_message_get_bool (const DcMessage *message, const char *field, gboolean fallb
 {
   JsonNode *node = get_value (message, field);
   return node != NULL && json_node_get_value_type (node) == G_TYPE_BOOLEAN
-           ? json_node_get_boolean (node)
-           : fallback;
+             ? json_node_get_boolean (node)
+             : fallback;
 }
 
 JsonArray *
@@ -721,7 +728,7 @@ dc_message_new_ice (const char *candidate, guint mline_index)
 char *
 dc_message_new_error (DcErrorCode code, gboolean fatal, const char *message)
 {
-  g_return_val_if_fail ((guint) code < DC_ERR_N_CODES, NULL);
+  g_return_val_if_fail ((guint)code < DC_ERR_N_CODES, NULL);
   g_return_val_if_fail (message != NULL, NULL);
 
   g_autoptr (JsonObject) body = json_object_new ();

@@ -17,7 +17,7 @@ static void
 parse_as (const uint8_t *data, size_t size, DcSender sender)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (DcMessage) msg = dc_message_parse ((const char *) data, size, sender, &error);
+  g_autoptr (DcMessage) msg = dc_message_parse ((const char *)data, size, sender, &error);
 
   /* Exactly one of message and error, and accessors on whatever was accepted must hold up. */
   g_assert ((msg == NULL) != (error == NULL));
@@ -37,11 +37,11 @@ parse_as (const uint8_t *data, size_t size, DcSender sender)
   g_autoptr (DcMessage) reparsed = dc_message_parse (again, strlen (again), sender, NULL);
   g_assert (reparsed != NULL && reparsed->type == msg->type);
 
-  (void) dc_message_get_string (msg, "site");
-  (void) dc_message_get_int (msg, "sdpMLineIndex", -1);
-  (void) dc_message_get_double (msg, "level", 0.0);
-  (void) dc_message_get_bool (msg, "fatal", FALSE);
-  (void) dc_message_get_array (msg, "sites");
+  (void)dc_message_get_string (msg, "site");
+  (void)dc_message_get_int (msg, "sdpMLineIndex", -1);
+  (void)dc_message_get_double (msg, "level", 0.0);
+  (void)dc_message_get_bool (msg, "fatal", FALSE);
+  (void)dc_message_get_array (msg, "sites");
 }
 
 int

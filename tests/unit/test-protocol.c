@@ -18,7 +18,7 @@ assert_refused (const char *text, DcSender sender, DcErrorCode code, const char 
 
   if (msg != NULL)
     g_error ("accepted %s", text);
-  g_assert_error (error, DC_PROTOCOL_ERROR, (gint) code);
+  g_assert_error (error, DC_PROTOCOL_ERROR, (gint)code);
   if (needle != NULL && strstr (error->message, needle) == NULL)
     g_error ("error \"%s\" for %s does not mention %s", error->message, text, needle);
   g_assert_true (g_str_has_suffix (error->message, "."));
@@ -39,16 +39,18 @@ static void
 test_error_strings (void)
 {
   static const char *const expected[] = {
-    "bad-json", "too-large", "unknown-type", "missing-field", "bad-field",
-    "unsupported-protocol", "not-joined", "already-joined", "unknown-site", "bad-token",
-    "conference-locked", "not-permitted", "bad-sdp", "internal",
+    "bad-json",      "too-large",         "unknown-type",
+    "missing-field", "bad-field",         "unsupported-protocol",
+    "not-joined",    "already-joined",    "unknown-site",
+    "bad-token",     "conference-locked", "not-permitted",
+    "bad-sdp",       "internal",
   };
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == DC_ERR_N_CODES);
 
   for (guint i = 0; i < DC_ERR_N_CODES; i++)
     {
       DcErrorCode back = DC_ERR_N_CODES;
-      g_assert_cmpstr (dc_error_code_to_string ((DcErrorCode) i), ==, expected[i]);
+      g_assert_cmpstr (dc_error_code_to_string ((DcErrorCode)i), ==, expected[i]);
       g_assert_true (dc_error_code_from_string (expected[i], &back));
       g_assert_cmpint (back, ==, i);
     }
@@ -59,14 +61,14 @@ static void
 test_type_strings (void)
 {
   static const char *const expected[] = {
-    NULL, "sites", "join", "answer", "ice", "leave", "welcome", "offer", "site-list",
-    "site-joined", "site-left", "speaking", "layout", "error", "bye",
+    NULL,        "sites",       "join",      "answer",   "ice",    "leave", "welcome", "offer",
+    "site-list", "site-joined", "site-left", "speaking", "layout", "error", "bye",
   };
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == DC_MSG_N_TYPES);
 
   for (guint i = 1; i < DC_MSG_N_TYPES; i++)
     {
-      g_assert_cmpstr (dc_message_type_to_string ((DcMsgType) i), ==, expected[i]);
+      g_assert_cmpstr (dc_message_type_to_string ((DcMsgType)i), ==, expected[i]);
       g_assert_cmpint (dc_message_type_from_string (expected[i]), ==, i);
     }
   g_assert_cmpint (dc_message_type_from_string ("JOIN"), ==, DC_MSG_INVALID);
@@ -105,9 +107,9 @@ test_bad_json (void)
     }
 
   /* A proper pair, other escapes and an escaped backslash before "u0000" are fine. */
-  g_autoptr (DcMessage) msg = parse_ok (
-      "{\"type\":\"join\",\"protocol\":1,\"site\":\"\\ud83d\\ude00\\u00e9\\n\",\"token\":\"\\\\u0000\"}",
-      DC_SENDER_SITE);
+  g_autoptr (DcMessage) msg = parse_ok ("{\"type\":\"join\",\"protocol\":1,\"site\":"
+                                        "\"\\ud83d\\ude00\\u00e9\\n\",\"token\":\"\\\\u0000\"}",
+                                        DC_SENDER_SITE);
   g_assert_cmpstr (dc_message_get_string (msg, "site"), ==, "\xf0\x9f\x98\x80\xc3\xa9\n");
   g_assert_cmpstr (dc_message_get_string (msg, "token"), ==, "\\u0000");
 }
@@ -116,7 +118,8 @@ static void
 test_not_utf8 (void)
 {
   /* A lone continuation byte, an overlong '/', and a NUL byte inside the length. */
-  static const char latin1[] = "{\"type\":\"join\",\"protocol\":1,\"site\":\"H\xe0 N\xf4i\",\"token\":\"t\"}";
+  static const char latin1[]
+      = "{\"type\":\"join\",\"protocol\":1,\"site\":\"H\xe0 N\xf4i\",\"token\":\"t\"}";
   static const char overlong[] = "{\"type\":\"sites\",\"x\":\"\xc0\xaf\"}";
   static const char with_nul[] = "{\"type\":\"sites\"}\0garbage";
   g_autoptr (GError) e1 = NULL;
@@ -181,8 +184,9 @@ static void
 test_huge_integers (void)
 {
   /* json-glib would wrap 2^64 + 1 to 1; it must not pass as protocol 1. */
-  assert_refused ("{\"type\":\"join\",\"protocol\":18446744073709551617,\"site\":\"a\",\"token\":\"t\"}",
-                  DC_SENDER_SITE, DC_ERR_BAD_JSON, "64 bits");
+  assert_refused (
+      "{\"type\":\"join\",\"protocol\":18446744073709551617,\"site\":\"a\",\"token\":\"t\"}",
+      DC_SENDER_SITE, DC_ERR_BAD_JSON, "64 bits");
   assert_refused ("{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":-9223372036854775809}",
                   DC_SENDER_SITE, DC_ERR_BAD_JSON, "64 bits");
   assert_refused ("{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":9223372036854775807}",
@@ -191,9 +195,9 @@ test_huge_integers (void)
                   DC_ERR_BAD_FIELD, "level");
 
   /* Large doubles are numbers, not integers. */
-  g_autoptr (DcMessage) msg
-      = parse_ok ("{\"type\":\"speaking\",\"site\":\"a\",\"level\":-1.5e3,\"x\":123456789012345678901.5}",
-                  DC_SENDER_GATEWAY);
+  g_autoptr (DcMessage) msg = parse_ok (
+      "{\"type\":\"speaking\",\"site\":\"a\",\"level\":-1.5e3,\"x\":123456789012345678901.5}",
+      DC_SENDER_GATEWAY);
   g_assert_cmpfloat (dc_message_get_double (msg, "level", 0), ==, -1500.0);
 }
 
@@ -213,7 +217,8 @@ static void
 test_sender_direction (void)
 {
   static const char *const gateway_only[] = {
-    "{\"type\":\"welcome\",\"protocol\":1,\"site\":\"a\",\"name\":\"A\",\"role\":\"chair\",\"sites\":[]}",
+    "{\"type\":\"welcome\",\"protocol\":1,\"site\":\"a\",\"name\":\"A\",\"role\":\"chair\","
+    "\"sites\":[]}",
     "{\"type\":\"offer\",\"sdp\":\"v=0\"}",
     "{\"type\":\"site-list\",\"sites\":[]}",
     "{\"type\":\"site-joined\",\"site\":\"a\",\"name\":\"A\",\"role\":\"district\"}",
@@ -280,8 +285,8 @@ test_bad_fields (void)
                   DC_SENDER_SITE, DC_ERR_BAD_FIELD, "integer");
   assert_refused ("{\"type\":\"join\",\"protocol\":1,\"site\":7,\"token\":\"t\"}", DC_SENDER_SITE,
                   DC_ERR_BAD_FIELD, "\"site\"");
-  assert_refused ("{\"type\":\"join\",\"protocol\":1,\"site\":\"a\",\"token\":null}", DC_SENDER_SITE,
-                  DC_ERR_BAD_FIELD, "\"token\"");
+  assert_refused ("{\"type\":\"join\",\"protocol\":1,\"site\":\"a\",\"token\":null}",
+                  DC_SENDER_SITE, DC_ERR_BAD_FIELD, "\"token\"");
   assert_refused ("{\"type\":\"answer\",\"sdp\":{\"v\":0}}", DC_SENDER_SITE, DC_ERR_BAD_FIELD,
                   "\"sdp\"");
   assert_refused ("{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":\"0\"}", DC_SENDER_SITE,
@@ -298,9 +303,10 @@ test_bad_fields (void)
                   "\"sites\"");
   assert_refused ("{\"type\":\"site-list\",\"sites\":[\"a\"]}", DC_SENDER_GATEWAY, DC_ERR_BAD_FIELD,
                   "Item 0");
-  assert_refused ("{\"type\":\"site-list\",\"sites\":[{\"id\":\"a\",\"name\":\"A\",\"role\":\"chair\","
-                  "\"present\":\"yes\"}]}",
-                  DC_SENDER_GATEWAY, DC_ERR_BAD_FIELD, "\"present\"");
+  assert_refused (
+      "{\"type\":\"site-list\",\"sites\":[{\"id\":\"a\",\"name\":\"A\",\"role\":\"chair\","
+      "\"present\":\"yes\"}]}",
+      DC_SENDER_GATEWAY, DC_ERR_BAD_FIELD, "\"present\"");
 }
 
 static void
@@ -330,10 +336,10 @@ test_string_caps (void)
 static void
 test_unsupported_protocol (void)
 {
-  assert_refused ("{\"type\":\"join\",\"protocol\":2,\"site\":\"a\",\"token\":\"t\"}", DC_SENDER_SITE,
-                  DC_ERR_UNSUPPORTED_PROTOCOL, "2");
-  assert_refused ("{\"type\":\"join\",\"protocol\":0,\"site\":\"a\",\"token\":\"t\"}", DC_SENDER_SITE,
-                  DC_ERR_UNSUPPORTED_PROTOCOL, "\"protocol\"");
+  assert_refused ("{\"type\":\"join\",\"protocol\":2,\"site\":\"a\",\"token\":\"t\"}",
+                  DC_SENDER_SITE, DC_ERR_UNSUPPORTED_PROTOCOL, "2");
+  assert_refused ("{\"type\":\"join\",\"protocol\":0,\"site\":\"a\",\"token\":\"t\"}",
+                  DC_SENDER_SITE, DC_ERR_UNSUPPORTED_PROTOCOL, "\"protocol\"");
   /* A missing field is reported before the version check. */
   assert_refused ("{\"type\":\"join\",\"protocol\":2,\"site\":\"a\"}", DC_SENDER_SITE,
                   DC_ERR_MISSING_FIELD, "\"token\"");
@@ -342,8 +348,9 @@ test_unsupported_protocol (void)
 static void
 test_site_messages (void)
 {
-  g_autoptr (DcMessage) join = parse_ok (
-      "{\"type\":\"join\",\"protocol\":1,\"site\":\"dai-tu\",\"token\":\"0123abcd\"}", DC_SENDER_SITE);
+  g_autoptr (DcMessage) join
+      = parse_ok ("{\"type\":\"join\",\"protocol\":1,\"site\":\"dai-tu\",\"token\":\"0123abcd\"}",
+                  DC_SENDER_SITE);
   g_assert_cmpint (join->type, ==, DC_MSG_JOIN);
   g_assert_cmpint (dc_message_get_int (join, "protocol", -1), ==, 1);
   g_assert_cmpstr (dc_message_get_string (join, "site"), ==, "dai-tu");
@@ -355,9 +362,8 @@ test_site_messages (void)
   g_assert_true (dc_message_get_bool (join, "protocol", TRUE));
   g_assert_null (dc_message_get_array (join, "site"));
 
-  g_autoptr (DcMessage) answer
-      = parse_ok ("{\"type\":\"answer\",\"sdp\":\"v=0\\r\\no=- 1 1 IN IP4 0.0.0.0\\r\\n\"}",
-                  DC_SENDER_SITE);
+  g_autoptr (DcMessage) answer = parse_ok (
+      "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\no=- 1 1 IN IP4 0.0.0.0\\r\\n\"}", DC_SENDER_SITE);
   g_assert_cmpstr (dc_message_get_string (answer, "sdp"), ==, "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n");
 
   g_autoptr (DcMessage) ice = parse_ok (
@@ -367,8 +373,8 @@ test_site_messages (void)
   g_assert_cmpint (dc_message_get_int (ice, "sdpMLineIndex", -1), ==, 1);
   g_assert_true (g_str_has_prefix (dc_message_get_string (ice, "candidate"), "candidate:1 1 UDP"));
 
-  g_autoptr (DcMessage) end = parse_ok (
-      "{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":63}", DC_SENDER_SITE);
+  g_autoptr (DcMessage) end
+      = parse_ok ("{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":63}", DC_SENDER_SITE);
   g_assert_cmpstr (dc_message_get_string (end, "candidate"), ==, "");
 
   g_autoptr (DcMessage) sites = parse_ok ("{\"type\":\"sites\"}", DC_SENDER_SITE);
@@ -415,12 +421,13 @@ test_gateway_lists (void)
 static void
 test_gateway_events (void)
 {
-  g_autoptr (DcMessage) offer = parse_ok ("{\"type\":\"offer\",\"sdp\":\"v=0\"}", DC_SENDER_GATEWAY);
+  g_autoptr (DcMessage) offer
+      = parse_ok ("{\"type\":\"offer\",\"sdp\":\"v=0\"}", DC_SENDER_GATEWAY);
   g_assert_cmpstr (dc_message_get_string (offer, "sdp"), ==, "v=0");
 
-  g_autoptr (DcMessage) joined = parse_ok (
-      "{\"type\":\"site-joined\",\"site\":\"dinh-hoa\",\"name\":\"Định Hóa\",\"role\":\"district\"}",
-      DC_SENDER_GATEWAY);
+  g_autoptr (DcMessage) joined = parse_ok ("{\"type\":\"site-joined\",\"site\":\"dinh-hoa\","
+                                           "\"name\":\"Định Hóa\",\"role\":\"district\"}",
+                                           DC_SENDER_GATEWAY);
   g_assert_cmpstr (dc_message_get_string (joined, "name"), ==, "Định Hóa");
 
   g_autoptr (DcMessage) left = parse_ok (
@@ -436,9 +443,9 @@ test_gateway_events (void)
   g_assert_cmpfloat (dc_message_get_double (quiet, "level", 0), ==, -90.0);
   g_assert_cmpfloat (dc_message_get_double (quiet, "site", 5.0), ==, 5.0);
 
-  g_autoptr (DcMessage) error = parse_ok (
-      "{\"type\":\"error\",\"code\":\"bad-token\",\"message\":\"The token is wrong.\",\"fatal\":true}",
-      DC_SENDER_GATEWAY);
+  g_autoptr (DcMessage) error = parse_ok ("{\"type\":\"error\",\"code\":\"bad-token\",\"message\":"
+                                          "\"The token is wrong.\",\"fatal\":true}",
+                                          DC_SENDER_GATEWAY);
   g_assert_cmpstr (dc_message_get_string (error, "code"), ==, "bad-token");
   g_assert_true (dc_message_get_bool (error, "fatal", FALSE));
 
@@ -450,10 +457,10 @@ test_gateway_events (void)
 static void
 test_unknown_fields_ignored (void)
 {
-  g_autoptr (DcMessage) msg = parse_ok (
-      "{\"future\":{\"nested\":[1,2,{\"x\":null}]},\"type\":\"join\",\"protocol\":1,"
-      "\"site\":\"a\",\"token\":\"t\",\"hint\":\"x\",\"n\":3.5}",
-      DC_SENDER_SITE);
+  g_autoptr (DcMessage) msg
+      = parse_ok ("{\"future\":{\"nested\":[1,2,{\"x\":null}]},\"type\":\"join\",\"protocol\":1,"
+                  "\"site\":\"a\",\"token\":\"t\",\"hint\":\"x\",\"n\":3.5}",
+                  DC_SENDER_SITE);
   g_assert_cmpint (msg->type, ==, DC_MSG_JOIN);
   g_assert_cmpstr (dc_message_get_string (msg, "hint"), ==, "x");
 
@@ -485,8 +492,8 @@ test_builders (void)
   g_autoptr (DcMessage) leave
       = reparse (dc_message_new_simple (DC_MSG_LEAVE), DC_SENDER_SITE, DC_MSG_LEAVE);
 
-  g_autoptr (DcMessage) join = reparse (dc_message_new_join ("song-cong", "c0ffee \"q\""),
-                                        DC_SENDER_SITE, DC_MSG_JOIN);
+  g_autoptr (DcMessage) join
+      = reparse (dc_message_new_join ("song-cong", "c0ffee \"q\""), DC_SENDER_SITE, DC_MSG_JOIN);
   g_assert_cmpint (dc_message_get_int (join, "protocol", 0), ==, DC_PROTOCOL_VERSION);
   g_assert_cmpstr (dc_message_get_string (join, "site"), ==, "song-cong");
   g_assert_cmpstr (dc_message_get_string (join, "token"), ==, "c0ffee \"q\"");
