@@ -50,7 +50,7 @@ typedef struct
 } DcConfig;
 
 /* Parses and validates. On any problem returns NULL and, when problems is not NULL, sets it to a
- * GPtrArray of sentences "group/key: what is wrong; expected ..." (owned by the caller). */
+ * GPtrArray of sentences "[group] key: what is wrong; expected ..." (owned by the caller). */
 DcConfig *dc_config_load_data (const char *data, gsize length, const char *base_dir,
                                GPtrArray **problems);
 DcConfig *dc_config_load_file (const char *path, GPtrArray **problems);

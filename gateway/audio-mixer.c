@@ -1,0 +1,307 @@
+#include "audio-mixer.h"
+
+#include <gio/gio.h>
+#include <opus.h>
+#include <string.h>
+
+#include "media-codec.h"
+#include "mixminus.h"
+
+GST_DEBUG_CATEGORY_STATIC (dc_audio_debug);
+#define GST_CAT_DEFAULT dc_audio_debug
+
+#define FIFO_CAPACITY (DC_AUDIO_RATE / 2) /* 500 ms */
+/* After an underrun a site's samples are used again once this much is queued: absorbs jitter. */
+#define FIFO_PRIME (2 * DC_AUDIO_FRAME_SAMPLES)
+/* More than this queued means the site's clock runs fast or a burst came: drop the oldest. */
+#define FIFO_HIGH_WATER (10 * DC_AUDIO_FRAME_SAMPLES)
+#define TICK_US 20000
+
+typedef struct
+{
+  float data[FIFO_CAPACITY];
+  guint read_pos, count;
+  gboolean primed;
+  gboolean connected;
+  float gain;
+  float level_dbfs;
+  gint64 last_input_us;
+  OpusEncoder *encoder; /* created and destroyed only by the tick thread */
+  gboolean reset_encoder;
+  float input[DC_AUDIO_FRAME_SAMPLES];
+  float output[DC_AUDIO_FRAME_SAMPLES];
+  DcLimiter limiter;
+} AudioSlot;
+
+struct DcAudioMixer
+{
+  GMutex lock; /* protects slots' FIFO and flags; the tick copies out under it */
+  GCond wake;
+  gboolean running;
+  GThread *thread;
+  guint n_slots;
+  guint bitrate_kbps;
+  AudioSlot *slots;
+  DcAudioOutputFunc output;
+  gpointer user_data;
+  guint64 ticks;
+};
+
+static void
+fifo_write (AudioSlot *slot, const float *samples, guint n)
+{
+  if (n > FIFO_CAPACITY)
+    {
+      samples += n - FIFO_CAPACITY;
+      n = FIFO_CAPACITY;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      if (slot->count == FIFO_CAPACITY)
+        {
+          slot->read_pos = (slot->read_pos + 1) % FIFO_CAPACITY;
+          slot->count--;
+        }
+      slot->data[(slot->read_pos + slot->count) % FIFO_CAPACITY] = samples[i];
+      slot->count++;
+    }
+  if (slot->count > FIFO_HIGH_WATER)
+    {
+      guint drop = slot->count - FIFO_PRIME;
+      slot->read_pos = (slot->read_pos + drop) % FIFO_CAPACITY;
+      slot->count -= drop;
+    }
+}
+
+/* Takes one frame into slot->input; FALSE when the site has nothing to say this tick. */
+static gboolean
+fifo_read_frame (AudioSlot *slot)
+{
+  if (!slot->primed && slot->count >= FIFO_PRIME)
+    slot->primed = TRUE;
+  if (!slot->primed || slot->count < DC_AUDIO_FRAME_SAMPLES)
+    {
+      slot->primed = FALSE;
+      return FALSE;
+    }
+  for (guint i = 0; i < DC_AUDIO_FRAME_SAMPLES; i++)
+    slot->input[i] = slot->data[(slot->read_pos + i) % FIFO_CAPACITY];
+  slot->read_pos = (slot->read_pos + DC_AUDIO_FRAME_SAMPLES) % FIFO_CAPACITY;
+  slot->count -= DC_AUDIO_FRAME_SAMPLES;
+  return TRUE;
+}
+
+static void
+encode_and_send (DcAudioMixer *mixer, guint index, OpusEncoder *encoder, const float *pcm)
+{
+  guint8 packet[1500];
+  opus_int32 size = opus_encode_float (encoder, pcm, DC_AUDIO_FRAME_SAMPLES, packet,
+                                       sizeof packet);
+  if (size <= 0)
+    {
+      GST_WARNING ("slot %u: opus_encode_float failed: %s", index, opus_strerror (size));
+      return;
+    }
+  GstBuffer *buffer = gst_buffer_new_memdup (packet, size);
+  GST_BUFFER_DURATION (buffer) = 20 * GST_MSECOND;
+  mixer->output (index, buffer, mixer->user_data);
+  gst_buffer_unref (buffer);
+}
+
+static OpusEncoder *
+encoder_new (guint bitrate_kbps)
+{
+  int status = 0;
+  OpusEncoder *encoder = opus_encoder_create (DC_AUDIO_RATE, 1, OPUS_APPLICATION_VOIP, &status);
+  if (encoder == NULL)
+    {
+      GST_ERROR ("opus_encoder_create: %s", opus_strerror (status));
+      return NULL;
+    }
+  opus_encoder_ctl (encoder, OPUS_SET_BITRATE (bitrate_kbps * 1000));
+  opus_encoder_ctl (encoder, OPUS_SET_INBAND_FEC (1));
+  opus_encoder_ctl (encoder, OPUS_SET_PACKET_LOSS_PERC (5));
+  opus_encoder_ctl (encoder, OPUS_SET_COMPLEXITY (5));
+  return encoder;
+}
+
+/* Encoders live on the tick thread alone, so the encode outside the lock never races a leave. */
+static void
+update_encoder (DcAudioMixer *mixer, AudioSlot *slot)
+{
+  if (slot->encoder && (slot->reset_encoder || !slot->connected))
+    g_clear_pointer (&slot->encoder, opus_encoder_destroy);
+  slot->reset_encoder = FALSE;
+  if (slot->connected && slot->encoder == NULL)
+    slot->encoder = encoder_new (mixer->bitrate_kbps);
+}
+
+static void
+mixer_tick (DcAudioMixer *mixer)
+{
+  const float *inputs[mixer->n_slots];
+  float *outputs[mixer->n_slots];
+  float gains[mixer->n_slots];
+  DcLimiter limiters[mixer->n_slots];
+  OpusEncoder *encoders[mixer->n_slots];
+
+  g_mutex_lock (&mixer->lock);
+  for (guint i = 0; i < mixer->n_slots; i++)
+    {
+      AudioSlot *slot = &mixer->slots[i];
+      update_encoder (mixer, slot);
+      gboolean has_frame = slot->connected && fifo_read_frame (slot);
+      inputs[i] = has_frame ? slot->input : NULL;
+      slot->level_dbfs = has_frame ? dc_audio_level_dbfs (slot->input, DC_AUDIO_FRAME_SAMPLES)
+                                   : -127.0f;
+      outputs[i] = slot->output;
+      gains[i] = slot->gain;
+      limiters[i] = slot->limiter;
+      encoders[i] = slot->connected ? slot->encoder : NULL;
+    }
+  g_mutex_unlock (&mixer->lock);
+
+  /* Buffers stay valid outside the lock: only this thread reads input/output arrays. */
+  dc_mixminus_process (inputs, gains, mixer->n_slots, DC_AUDIO_FRAME_SAMPLES, outputs, limiters);
+
+  g_mutex_lock (&mixer->lock);
+  for (guint i = 0; i < mixer->n_slots; i++)
+    mixer->slots[i].limiter = limiters[i];
+  g_mutex_unlock (&mixer->lock);
+
+  for (guint i = 0; i < mixer->n_slots; i++)
+    if (encoders[i])
+      encode_and_send (mixer, i, encoders[i], outputs[i]);
+  mixer->ticks++;
+}
+
+static gpointer
+mixer_thread (gpointer data)
+{
+  DcAudioMixer *mixer = data;
+  gint64 deadline = g_get_monotonic_time ();
+  g_mutex_lock (&mixer->lock);
+  while (mixer->running)
+    {
+      deadline += TICK_US;
+      while (mixer->running && g_cond_wait_until (&mixer->wake, &mixer->lock, deadline))
+        ;
+      if (!mixer->running)
+        break;
+      gint64 now = g_get_monotonic_time ();
+      if (now - deadline > 10 * TICK_US)
+        deadline = now; /* the machine stalled: resume from now rather than burst */
+      g_mutex_unlock (&mixer->lock);
+      mixer_tick (mixer);
+      g_mutex_lock (&mixer->lock);
+    }
+  g_mutex_unlock (&mixer->lock);
+  return NULL;
+}
+
+DcAudioMixer *
+dc_audio_mixer_new (guint n_slots, guint bitrate_kbps, DcAudioOutputFunc output,
+                    gpointer user_data)
+{
+  g_return_val_if_fail (n_slots > 0 && output != NULL, NULL);
+  GST_DEBUG_CATEGORY_INIT (dc_audio_debug, "dc-audio", 0, "diemcau audio mix-minus");
+  DcAudioMixer *mixer = g_new0 (DcAudioMixer, 1);
+  g_mutex_init (&mixer->lock);
+  g_cond_init (&mixer->wake);
+  mixer->n_slots = n_slots;
+  mixer->bitrate_kbps = bitrate_kbps;
+  mixer->slots = g_new0 (AudioSlot, n_slots);
+  for (guint i = 0; i < n_slots; i++)
+    {
+      mixer->slots[i].gain = 1.0f;
+      mixer->slots[i].level_dbfs = -127.0f;
+      dc_limiter_init (&mixer->slots[i].limiter);
+    }
+  mixer->output = output;
+  mixer->user_data = user_data;
+  return mixer;
+}
+
+gboolean
+dc_audio_mixer_start (DcAudioMixer *mixer, GError **error)
+{
+  mixer->running = TRUE;
+  mixer->thread = g_thread_try_new ("dc-audio-mix", mixer_thread, mixer, error);
+  return mixer->thread != NULL;
+}
+
+void
+dc_audio_mixer_free (DcAudioMixer *mixer)
+{
+  if (mixer == NULL)
+    return;
+  g_mutex_lock (&mixer->lock);
+  mixer->running = FALSE;
+  g_cond_signal (&mixer->wake);
+  g_mutex_unlock (&mixer->lock);
+  if (mixer->thread)
+    g_thread_join (mixer->thread);
+  for (guint i = 0; i < mixer->n_slots; i++)
+    if (mixer->slots[i].encoder)
+      opus_encoder_destroy (mixer->slots[i].encoder);
+  g_free (mixer->slots);
+  g_cond_clear (&mixer->wake);
+  g_mutex_clear (&mixer->lock);
+  g_free (mixer);
+}
+
+void
+dc_audio_mixer_set_connected (DcAudioMixer *mixer, guint slot_index, gboolean connected)
+{
+  g_return_if_fail (slot_index < mixer->n_slots);
+  g_mutex_lock (&mixer->lock);
+  AudioSlot *slot = &mixer->slots[slot_index];
+  slot->connected = connected;
+  slot->reset_encoder = TRUE;
+  slot->count = slot->read_pos = 0;
+  slot->primed = FALSE;
+  slot->last_input_us = 0;
+  dc_limiter_init (&slot->limiter);
+  g_mutex_unlock (&mixer->lock);
+}
+
+void
+dc_audio_mixer_set_gain (DcAudioMixer *mixer, guint slot, float gain)
+{
+  g_return_if_fail (slot < mixer->n_slots);
+  g_mutex_lock (&mixer->lock);
+  mixer->slots[slot].gain = gain;
+  g_mutex_unlock (&mixer->lock);
+}
+
+void
+dc_audio_mixer_write (DcAudioMixer *mixer, guint slot, const float *samples, guint n_samples)
+{
+  g_return_if_fail (slot < mixer->n_slots);
+  g_mutex_lock (&mixer->lock);
+  if (mixer->slots[slot].connected)
+    {
+      fifo_write (&mixer->slots[slot], samples, n_samples);
+      mixer->slots[slot].last_input_us = g_get_monotonic_time ();
+    }
+  g_mutex_unlock (&mixer->lock);
+}
+
+gint64
+dc_audio_mixer_last_input (DcAudioMixer *mixer, guint slot)
+{
+  g_return_val_if_fail (slot < mixer->n_slots, 0);
+  g_mutex_lock (&mixer->lock);
+  gint64 t = mixer->slots[slot].last_input_us;
+  g_mutex_unlock (&mixer->lock);
+  return t;
+}
+
+void
+dc_audio_mixer_get_levels (DcAudioMixer *mixer, float *levels)
+{
+  g_mutex_lock (&mixer->lock);
+  for (guint i = 0; i < mixer->n_slots; i++)
+    levels[i] = mixer->slots[i].level_dbfs;
+  g_mutex_unlock (&mixer->lock);
+}

@@ -1,0 +1,33 @@
+/* The audio side of the conference: a FIFO of decoded F32 samples per site, a 20 ms tick that
+ * builds every site's mix-minus (mixminus.c) and encodes it with that site's own Opus encoder. */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef struct DcAudioMixer DcAudioMixer;
+
+/* Called on the mixer thread with one 20 ms Opus packet for the site in slot. */
+typedef void (*DcAudioOutputFunc) (guint slot, GstBuffer *opus, gpointer user_data);
+
+DcAudioMixer *dc_audio_mixer_new (guint n_slots, guint bitrate_kbps, DcAudioOutputFunc output,
+                                  gpointer user_data);
+void dc_audio_mixer_free (DcAudioMixer *mixer);
+gboolean dc_audio_mixer_start (DcAudioMixer *mixer, GError **error);
+
+/* A connected slot gets an encoder and an output; a disconnected one neither, and its FIFO is
+ * emptied so a rejoin starts fresh. */
+void dc_audio_mixer_set_connected (DcAudioMixer *mixer, guint slot, gboolean connected);
+/* 0.0 mutes what the site sends (it still hears the others). */
+void dc_audio_mixer_set_gain (DcAudioMixer *mixer, guint slot, float gain);
+/* From streaming threads: 48 kHz mono F32. */
+void dc_audio_mixer_write (DcAudioMixer *mixer, guint slot, const float *samples, guint n_samples);
+/* Monotonic time (µs) of the slot's last write, 0 if none since it connected. */
+gint64 dc_audio_mixer_last_input (DcAudioMixer *mixer, guint slot);
+/* Level of what each slot sent over the last tick, dBFS; levels has n_slots entries. */
+void dc_audio_mixer_get_levels (DcAudioMixer *mixer, float *levels);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcAudioMixer, dc_audio_mixer_free)
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* The video codecs the composition can be encoded with, as a table: encoder, payloader and the
+ * RTP caps the offer carries. Incoming video is decoded with the matching decoder. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *name;           /* config value: "vp8", "h264" */
+  const char *encoding_name;  /* RTP encoding name */
+  guint payload_type;
+  const char *encoder_description; /* gst_parse text naming the encoder "encoder";
+                                      * %u = bitrate kbps, %u = keyframe distance */
+  const char *parser;         /* element after the encoder or NULL */
+  const char *payloader_description;
+  const char *depayloader;
+  const char *decoder;
+  const char *extra_rtp_fields; /* appended to the offer caps, e.g. fmtp parameters */
+} DcVideoCodec;
+
+const DcVideoCodec *dc_video_codec_find (const char *name);
+
+#define DC_OPUS_PAYLOAD_TYPE 111
+#define DC_AUDIO_RATE 48000
+#define DC_AUDIO_FRAME_SAMPLES 960 /* 20 ms */
+
+G_END_DECLS
