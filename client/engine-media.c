@@ -1,0 +1,398 @@
+/* DcEngine's media: one pipeline with the sources it sends, webrtcbin, and the decoders of what
+ * the gateway sends back (kept in appsinks for measurement). */
+#include "engine-private.h"
+
+#include <gst/app/app.h>
+#include <gst/video/video.h>
+#include <nice/agent.h>
+
+GST_DEBUG_CATEGORY_EXTERN (dc_engine_debug);
+#define GST_CAT_DEFAULT dc_engine_debug
+
+#define VIDEO_RTP_CAPS "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000"
+#define AUDIO_RTP_CAPS                                                                             \
+  "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000"
+
+static char *
+video_send_description (DcEngine *self)
+{
+  g_autofree char *source = NULL;
+  if (self->use_test_color)
+    source = g_strdup_printf ("videotestsrc is-live=true pattern=solid-color "
+                              "foreground-color=0x%08x",
+                              0xff000000u | self->test_color);
+  else
+    source = g_strdup ("autovideosrc ! videoconvert ! videoscale ! videorate");
+  /* Modest bitrate and a keyframe every ~4 s; losses are repaired by PLI, not by the interval. */
+  return g_strdup_printf ("%s ! video/x-raw,width=%d,height=%d,framerate=%d/1 ! videoconvert ! "
+                          "queue max-size-buffers=2 leaky=downstream ! "
+                          "vp8enc deadline=1 cpu-used=16 keyframe-max-dist=60 "
+                          "target-bitrate=%d error-resilient=partitions ! "
+                          "rtpvp8pay picture-id-mode=15-bit pt=96",
+                          source, self->width, self->height, self->fps,
+                          MAX (150000, self->width * self->height * self->fps / 3));
+}
+
+static char *
+audio_send_description (DcEngine *self)
+{
+  g_autofree char *source = NULL;
+  if (self->test_tone_hz > 0)
+    {
+      char freq[G_ASCII_DTOSTR_BUF_SIZE];
+      g_ascii_dtostr (freq, sizeof freq, self->test_tone_hz);
+      source = g_strdup_printf ("audiotestsrc wave=sine freq=%s volume=0.3 is-live=true", freq);
+    }
+  else
+    source = g_strdup ("autoaudiosrc");
+  return g_strdup_printf ("%s ! audioconvert ! audioresample ! queue ! "
+                          "opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=111",
+                          source);
+}
+
+/* Links a send branch into a new webrtcbin sink pad whose transceiver prefers exactly the codec
+ * the gateway offers, so the answer matches the offer's m-line. */
+static gboolean
+add_send_branch (DcEngine *self, const char *description, const char *rtp_caps, GError **error)
+{
+  GstElement *bin = gst_parse_bin_from_description (description, TRUE, error);
+  if (bin == NULL)
+    return FALSE;
+  gst_bin_add (GST_BIN (self->pipeline), bin);
+
+  g_autoptr (GstCaps) caps = gst_caps_from_string (rtp_caps);
+  GstPadTemplate *templ = gst_element_get_pad_template (self->webrtc, "sink_%u");
+  g_autoptr (GstPad) sink = gst_element_request_pad (self->webrtc, templ, NULL, caps);
+  g_autoptr (GstPad) src = gst_element_get_static_pad (bin, "src");
+  if (sink == NULL || gst_pad_link (src, sink) != GST_PAD_LINK_OK)
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
+                   "Cannot link the sending branch (%s) into webrtcbin.", rtp_caps);
+      return FALSE;
+    }
+  g_autoptr (GstWebRTCRTPTransceiver) trans = NULL;
+  g_object_get (sink, "transceiver", &trans, NULL);
+  if (trans != NULL)
+    g_object_set (trans, "do-nack", TRUE, "codec-preferences", caps, NULL);
+  return TRUE;
+}
+
+/* Restricts libnice to the configured addresses (it gathers no loopback candidates otherwise) and
+ * turns UPnP off. Must run before gathering starts, that is before set-local-description. */
+static gboolean
+configure_ice (DcEngine *self, GError **error)
+{
+  g_autoptr (GObject) ice = NULL;
+  g_autoptr (GObject) agent = NULL;
+
+  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
+  if (ice != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") != NULL)
+    g_object_get (ice, "agent", &agent, NULL);
+  if (agent == NULL || !NICE_IS_AGENT (agent))
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+                   "webrtcbin's ICE agent is not libnice; cannot restrict ICE addresses.");
+      return FALSE;
+    }
+  g_object_set (agent, "upnp", FALSE, NULL);
+  for (guint i = 0; self->ice_addresses != NULL && self->ice_addresses[i] != NULL; i++)
+    {
+      NiceAddress addr;
+      nice_address_init (&addr);
+      if (!nice_address_set_from_string (&addr, self->ice_addresses[i]))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "ICE address \"%s\" is not an IP address.", self->ice_addresses[i]);
+          return FALSE;
+        }
+      nice_agent_add_local_address (NICE_AGENT (agent), &addr);
+    }
+  return TRUE;
+}
+
+/* --- received media; appsink callbacks run on streaming threads --- */
+
+static GstFlowReturn
+on_video_sample (GstAppSink *sink, gpointer user_data)
+{
+  DcEngine *self = user_data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  GstVideoInfo info;
+  gboolean have_info = gst_video_info_from_caps (&info, gst_sample_get_caps (sample));
+  gboolean first;
+  g_mutex_lock (&self->lock);
+  first = self->video_frames == 0;
+  self->video_frames++;
+  dc_gap_stats_add (&self->video_gaps, g_get_monotonic_time ());
+  if (have_info)
+    {
+      self->video_width = GST_VIDEO_INFO_WIDTH (&info);
+      self->video_height = GST_VIDEO_INFO_HEIGHT (&info);
+    }
+  g_clear_pointer (&self->last_frame, gst_sample_unref);
+  self->last_frame = g_steal_pointer (&sample);
+  g_mutex_unlock (&self->lock);
+
+  if (first)
+    dc_engine_link_invoke (self->link, dc_engine_emit_first_frame, NULL, NULL);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+on_audio_sample (GstAppSink *sink, gpointer user_data)
+{
+  DcEngine *self = user_data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  GstMapInfo map;
+  if (buffer == NULL || !gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  gsize n = map.size / sizeof (float);
+  g_mutex_lock (&self->lock);
+  self->audio_samples += n;
+  dc_gap_stats_add (&self->audio_gaps, g_get_monotonic_time ());
+  dc_sample_ring_push (&self->audio_ring, (const float *) map.data, n);
+  g_mutex_unlock (&self->lock);
+  gst_buffer_unmap (buffer, &map);
+  return GST_FLOW_OK;
+}
+
+static const char *
+receive_description (const char *media)
+{
+  if (g_strcmp0 (media, "video") == 0)
+    return "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec ! "
+           "videoconvert ! video/x-raw,format=RGB ! appsink name=sink sync=false";
+  if (g_strcmp0 (media, "audio") == 0)
+    return "queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "
+           "audio/x-raw,format=F32LE,rate=48000,channels=1,layout=interleaved ! "
+           "appsink name=sink sync=false";
+  return NULL;
+}
+
+/* Runs on a streaming thread and must link before data flows, so it is not deferred to the main
+ * context; it only touches the pipeline, which is thread-safe. */
+static void
+on_pad_added (GstElement *webrtc, GstPad *pad, DcEngine *self)
+{
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  const char *media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
+  const char *description = receive_description (media);
+  if (description == NULL)
+    {
+      GST_WARNING ("ignoring a received stream with caps %" GST_PTR_FORMAT, caps);
+      return;
+    }
+
+  g_autoptr (GError) error = NULL;
+  GstElement *bin = gst_parse_bin_from_description (description, TRUE, &error);
+  if (bin == NULL)
+    {
+      GST_ERROR ("cannot build the %s receive branch: %s", media, error->message);
+      return;
+    }
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (bin), "sink");
+  GstAppSinkCallbacks callbacks = { 0 };
+  callbacks.new_sample = g_str_equal (media, "video") ? on_video_sample : on_audio_sample;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+
+  gst_bin_add (GST_BIN (self->pipeline), bin);
+  gst_element_sync_state_with_parent (bin);
+  g_autoptr (GstPad) bin_sink = gst_element_get_static_pad (bin, "sink");
+  if (gst_pad_link (pad, bin_sink) != GST_PAD_LINK_OK)
+    GST_ERROR ("cannot link the received %s stream", media);
+  else
+    GST_INFO ("receiving %s", media);
+}
+
+static void
+report_pipeline_error (DcEngine *self, gpointer data)
+{
+  /* A pipeline error is logged; the session carries on where it can (a lost camera should not
+   * drop the hall from the conference). */
+  g_printerr ("diemcau-client: media error: %s\n", (const char *) data);
+}
+
+static gboolean
+on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  DcEngine *self = user_data;
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *debug = NULL;
+      gst_message_parse_error (message, &error, &debug);
+      GST_WARNING ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
+                   error->message, debug);
+      g_autofree char *text
+        = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (message->src), error->message);
+      report_pipeline_error (self, text);
+    }
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING)
+    {
+      g_autoptr (GError) error = NULL;
+      gst_message_parse_warning (message, &error, NULL);
+      GST_WARNING ("pipeline warning from %s: %s", GST_OBJECT_NAME (message->src),
+                   error->message);
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+gboolean
+dc_engine_media_start (DcEngine *self, GError **error)
+{
+  self->pipeline = gst_pipeline_new ("diemcau-client");
+  self->webrtc = gst_element_factory_make ("webrtcbin", "webrtc");
+  if (self->webrtc == NULL)
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+                   "The GStreamer element webrtcbin is missing (install gstreamer1.0-plugins-bad "
+                   "and gstreamer1.0-nice).");
+      return FALSE;
+    }
+  g_object_set (self->webrtc, "bundle-policy", GST_WEBRTC_BUNDLE_POLICY_MAX_BUNDLE, "latency", 100,
+                NULL);
+  gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
+  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_pad_added), self);
+
+  g_autofree char *video = video_send_description (self);
+  g_autofree char *audio = audio_send_description (self);
+  if (!configure_ice (self, error) || !add_send_branch (self, video, VIDEO_RTP_CAPS, error)
+      || !add_send_branch (self, audio, AUDIO_RTP_CAPS, error))
+    {
+      dc_engine_media_stop (self);
+      return FALSE;
+    }
+
+  g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
+  self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_STATE_CHANGE,
+                   "The media pipeline does not start (is a camera or microphone missing? "
+                   "--test-color and --test-tone replace them).");
+      dc_engine_media_stop (self);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+dc_engine_media_stop (DcEngine *self)
+{
+  if (self->bus_watch != 0)
+    {
+      g_source_remove (self->bus_watch);
+      self->bus_watch = 0;
+    }
+  if (self->pipeline != NULL)
+    {
+      /* Setting NULL joins the streaming threads: no appsink callback runs after this. */
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      gst_clear_object (&self->pipeline);
+    }
+  self->webrtc = NULL; /* owned by the pipeline */
+}
+
+/* --- getters --- */
+
+void
+dc_engine_get_media_stats (DcEngine *self, DcEngineMediaStats *out)
+{
+  g_return_if_fail (DC_IS_ENGINE (self) && out != NULL);
+  g_mutex_lock (&self->lock);
+  out->video_frames = self->video_frames;
+  out->video_width = self->video_width;
+  out->video_height = self->video_height;
+  out->video_gaps = self->video_gaps;
+  out->audio_samples = self->audio_samples;
+  out->audio_gaps = self->audio_gaps;
+  g_mutex_unlock (&self->lock);
+}
+
+GstSample *
+dc_engine_dup_last_frame (DcEngine *self)
+{
+  g_return_val_if_fail (DC_IS_ENGINE (self), NULL);
+  g_mutex_lock (&self->lock);
+  GstSample *sample = self->last_frame != NULL ? gst_sample_ref (self->last_frame) : NULL;
+  g_mutex_unlock (&self->lock);
+  return sample;
+}
+
+gsize
+dc_engine_copy_audio_tail (DcEngine *self, float *out, gsize max_samples)
+{
+  g_return_val_if_fail (DC_IS_ENGINE (self), 0);
+  g_mutex_lock (&self->lock);
+  gsize n = dc_sample_ring_copy (&self->audio_ring, out, max_samples);
+  g_mutex_unlock (&self->lock);
+  return n;
+}
+
+static gboolean
+read_stats_entry (GQuark field, const GValue *value, gpointer user_data)
+{
+  DcEngineNetworkStats *out = user_data;
+  if (!GST_VALUE_HOLDS_STRUCTURE (value))
+    return TRUE;
+  const GstStructure *s = gst_value_get_structure (value);
+  GstWebRTCStatsType type;
+  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+    return TRUE;
+  GST_LOG ("stats %" GST_PTR_FORMAT, s);
+
+  if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+    {
+      double rtt;
+      if (gst_structure_get_double (s, "round-trip-time", &rtt))
+        out->rtt_ms = MAX (out->rtt_ms, rtt * 1000.0);
+    }
+  else if (type == GST_WEBRTC_STATS_INBOUND_RTP)
+    {
+      gint64 lost = 0;
+      guint64 bytes = 0;
+      if (gst_structure_get_int64 (s, "packets-lost", &lost))
+        out->packets_lost += MAX (lost, 0);
+      gst_structure_get_uint64 (s, "bytes-received", &bytes);
+      /* Our receive ssrcs carry the gateway's video at 90 kHz and audio at 48 kHz. */
+      guint clock_rate = 0;
+      const char *codec_id = gst_structure_get_string (s, "codec-id");
+      if (gst_structure_get_uint (s, "clock-rate", &clock_rate) && clock_rate == 48000)
+        out->audio_bytes_received += bytes;
+      else if (codec_id != NULL && strstr (codec_id, "111") != NULL)
+        out->audio_bytes_received += bytes;
+      else
+        out->video_bytes_received += bytes;
+    }
+  return TRUE;
+}
+
+gboolean
+dc_engine_get_network_stats (DcEngine *self, DcEngineNetworkStats *out)
+{
+  g_return_val_if_fail (DC_IS_ENGINE (self) && out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  out->rtt_ms = -1.0;
+  if (self->webrtc == NULL)
+    return FALSE;
+
+  /* webrtcbin answers on its own thread; waiting here does not need our main loop. */
+  GstPromise *promise = gst_promise_new ();
+  g_signal_emit_by_name (self->webrtc, "get-stats", NULL, promise);
+  gboolean ok = gst_promise_wait (promise) == GST_PROMISE_RESULT_REPLIED;
+  if (ok)
+    gst_structure_foreach (gst_promise_get_reply (promise), read_stats_entry, out);
+  gst_promise_unref (promise);
+  return ok;
+}

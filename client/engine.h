@@ -1,0 +1,110 @@
+/* DcEngine: one site's connection to the gateway, without any GUI. Signaling (WebSocket), one
+ * webrtcbin answering the gateway's offer, the capture or test sources it sends, and the decoded
+ * composition and audio mix it receives (kept for measurement; a GUI layers its sinks on top).
+ *
+ * Every signal and property notification is emitted on the main context that was the
+ * thread-default when the engine was created; work from webrtcbin's and the streaming threads is
+ * handed over to it. The received-media getters may be called from any thread. */
+#pragma once
+
+#include <glib-object.h>
+#include <gst/gst.h>
+
+#include "media-analysis.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  DC_ENGINE_STATE_IDLE,
+  DC_ENGINE_STATE_CONNECTING, /* opening the WebSocket */
+  DC_ENGINE_STATE_JOINING,    /* join sent, waiting for welcome */
+  DC_ENGINE_STATE_JOINED,     /* welcome received; media being negotiated */
+  DC_ENGINE_STATE_CONNECTED,  /* ICE connected: media flows */
+  DC_ENGINE_STATE_CLOSED,     /* left, or the gateway said bye */
+  DC_ENGINE_STATE_FAILED,     /* see dc_engine_get_error() */
+} DcEngineState;
+
+GType dc_engine_state_get_type (void);
+#define DC_TYPE_ENGINE_STATE (dc_engine_state_get_type ())
+const char *dc_engine_state_to_string (DcEngineState state);
+
+typedef struct
+{
+  const char *server_url; /* ws://host:port/ws */
+  const char *site;
+  const char *token;
+  double test_tone_hz;         /* > 0: send this sine instead of the microphone */
+  gboolean use_test_color;     /* send a solid colour instead of the camera */
+  guint32 test_color;          /* 0xRRGGBB */
+  int width, height, fps;      /* sent video; 0 = 320x180 at 15 fps */
+  const char *const *ice_addresses; /* NULL = every interface; else only these */
+} DcEngineConfig;
+
+typedef struct
+{
+  char *site;
+  int x, y, width, height;
+} DcEngineTile;
+
+/* A consistent copy of the received-media counters. */
+typedef struct
+{
+  guint64 video_frames;
+  int video_width, video_height;
+  DcGapStats video_gaps;
+  guint64 audio_samples; /* 48 kHz mono */
+  DcGapStats audio_gaps;
+} DcEngineMediaStats;
+
+typedef struct
+{
+  double rtt_ms;        /* < 0 when the gateway has not reported one */
+  gint64 packets_lost;  /* over all inbound streams */
+  guint64 video_bytes_received;
+  guint64 audio_bytes_received;
+} DcEngineNetworkStats;
+
+#define DC_ENGINE_AUDIO_RATE 48000
+
+#define DC_TYPE_ENGINE (dc_engine_get_type ())
+G_DECLARE_FINAL_TYPE (DcEngine, dc_engine, DC, ENGINE, GObject)
+
+/* Signals:
+ *   "welcome"        (const char *name, const char *role)
+ *   "layout-changed" ()                             see dc_engine_get_layout()
+ *   "site-joined"    (const char *site, const char *name, const char *role)
+ *   "site-left"      (const char *site, const char *reason)
+ *   "speaking"       (const char *site, double level_dbfs)
+ *   "gateway-error"  (const char *code, const char *message, gboolean fatal)
+ *   "bye"            (const char *reason)
+ *   "first-frame"    ()                             first decoded video frame
+ * Properties: "state" (DcEngineState, read-only). */
+DcEngine *dc_engine_new (const DcEngineConfig *config);
+/* Builds the media pipeline and connects. FALSE when the pipeline cannot be built (a missing
+ * element, a bad ICE address); connection problems arrive later as state FAILED. */
+gboolean dc_engine_start (DcEngine *self, GError **error);
+/* Says leave, closes the socket and stops media; state becomes CLOSED. */
+void dc_engine_leave (DcEngine *self);
+
+DcEngineState dc_engine_get_state (DcEngine *self);
+/* The sentence that explains FAILED (or the bye reason after CLOSED); NULL otherwise. */
+const char *dc_engine_get_error (DcEngine *self);
+/* The gateway's error code that made the engine fail ("bad-token"...), or NULL. */
+const char *dc_engine_get_error_code (DcEngine *self);
+/* Monotonic time (g_get_monotonic_time) of the welcome, 0 before it. */
+gint64 dc_engine_get_joined_time (DcEngine *self);
+
+/* Last layout: tiles are DcEngineTile, borrowed; kind may be NULL before the first layout. */
+GPtrArray *dc_engine_get_layout (DcEngine *self, const char **kind, int *width, int *height);
+
+void dc_engine_get_media_stats (DcEngine *self, DcEngineMediaStats *out);
+/* The last decoded frame (video/x-raw,format=RGB), or NULL. */
+GstSample *dc_engine_dup_last_frame (DcEngine *self);
+/* Copies up to max_samples of the newest received audio (48 kHz mono F32); returns how many. */
+gsize dc_engine_copy_audio_tail (DcEngine *self, float *out, gsize max_samples);
+/* Asks webrtcbin for its statistics and waits for them (at most ~2 s). FALSE when there is no
+ * session. */
+gboolean dc_engine_get_network_stats (DcEngine *self, DcEngineNetworkStats *out);
+
+G_END_DECLS

@@ -1,0 +1,60 @@
+/* The headless run's measurements as one JSON document (json-glib). Collects pieces as the run
+ * goes (events, timeline points) and the end-of-run summary, then writes them out. */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _DcReport DcReport;
+
+typedef struct
+{
+  guint64 samples_received;
+  double rms_dbfs;
+  double max_gap_ms;
+} DcReportAudio;
+
+typedef struct
+{
+  guint64 frames_received;
+  int width, height;
+  double max_gap_ms;
+  double last_frame_age_ms; /* < 0 when no frame arrived */
+} DcReportVideo;
+
+typedef struct
+{
+  double rtt_ms;     /* < 0 when unknown */
+  gint64 packets_lost;
+  double bitrate_kbps;
+} DcReportNetwork;
+
+DcReport *dc_report_new (const char *site);
+void dc_report_free (DcReport *report);
+
+void dc_report_set_joined (DcReport *report, gboolean joined);
+void dc_report_set_duration (DcReport *report, double seconds);
+void dc_report_set_error (DcReport *report, const char *error); /* NULL clears */
+void dc_report_set_audio (DcReport *report, const DcReportAudio *audio);
+/* Level of one probed frequency, in dBFS. */
+void dc_report_set_probe (DcReport *report, double freq_hz, double level_dbfs);
+void dc_report_set_video (DcReport *report, const DcReportVideo *video);
+/* rgb NULL when the tile could not be sampled (no frame, outside the frame). */
+void dc_report_add_tile (DcReport *report, const char *site, int x, int y, int width, int height,
+                         const char *rgb);
+void dc_report_set_network (DcReport *report, const DcReportNetwork *network);
+/* tiles: site id -> "RRGGBB"; not consumed. */
+void dc_report_add_timeline (DcReport *report, double t, GHashTable *tiles, guint64 frames,
+                             guint64 audio_samples);
+/* site and reason may be NULL. */
+void dc_report_add_event (DcReport *report, double t, const char *type, const char *site,
+                          const char *reason);
+
+char *dc_report_to_json (DcReport *report);
+gboolean dc_report_write (DcReport *report, const char *path, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcReport, dc_report_free)
+
+G_END_DECLS
