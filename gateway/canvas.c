@@ -48,7 +48,7 @@ struct DcCanvas
 static inline guint8
 clamp_u8 (double v)
 {
-  return (guint8) CLAMP ((int) lround (v), 0, 255);
+  return (guint8)CLAMP ((int)lround (v), 0, 255);
 }
 
 void
@@ -158,21 +158,21 @@ label_from_argb (DcSlot *s, cairo_surface_t *surf)
           for (int dx = 0; dx < 2; dx++)
             {
               int x = 2 * cx + dx, y = 2 * cy + dy;
-              guint32 p = ((const guint32 *) (data + y * stride))[x], rgb;
+              guint32 p = ((const guint32 *)(data + y * stride))[x], rgb;
               guint a;
               guint8 Y, U, V;
 
               argb_unpremultiply (p, &rgb, &a);
               dc_rgb_to_yuv (rgb, &Y, &U, &V);
               s->bar_y[y * w + x] = Y;
-              s->bar_a[y * w + x] = (guint8) a;
+              s->bar_a[y * w + x] = (guint8)a;
               sum_a += a;
               sum_u += a * U;
               sum_v += a * V;
             }
-        s->bar_ca[cy * cw + cx] = (guint8) ((sum_a + 2) / 4);
-        s->bar_u[cy * cw + cx] = sum_a ? (guint8) ((sum_u + sum_a / 2) / sum_a) : 128;
-        s->bar_v[cy * cw + cx] = sum_a ? (guint8) ((sum_v + sum_a / 2) / sum_a) : 128;
+        s->bar_ca[cy * cw + cx] = (guint8)((sum_a + 2) / 4);
+        s->bar_u[cy * cw + cx] = sum_a ? (guint8)((sum_u + sum_a / 2) / sum_a) : 128;
+        s->bar_v[cy * cw + cx] = sum_a ? (guint8)((sum_v + sum_a / 2) / sum_a) : 128;
       }
 }
 
@@ -185,7 +185,7 @@ render_label (DcSlot *s)
   if (s->label == NULL || s->label[0] == '\0' || h < 2)
     return;
 
-  gsize n_luma = (gsize) w * h, n_chroma = n_luma / 4;
+  gsize n_luma = (gsize)w * h, n_chroma = n_luma / 4;
 
   s->bar_h = h;
   s->bar_y = g_malloc (2 * n_luma + 3 * n_chroma);
@@ -203,7 +203,7 @@ render_label (DcSlot *s)
 
   PangoLayout *layout = text_layout (cr, s->label, h * 5 / 8, w - 2 * pad, PANGO_ALIGN_LEFT);
 
-  s->missing_glyphs = (guint) pango_layout_get_unknown_glyphs_count (layout);
+  s->missing_glyphs = (guint)pango_layout_get_unknown_glyphs_count (layout);
   cairo_move_to (cr, pad, (h - layout_height (layout)) / 2);
   cairo_set_source_rgb (cr, 1, 1, 1);
   pango_cairo_show_layout (cr, layout);
@@ -284,7 +284,7 @@ placeholder_from_rgb (DcSlot *s, cairo_surface_t *surf)
           for (int dx = 0; dx < 2; dx++)
             {
               int x = 2 * cx + dx, y = 2 * cy + dy;
-              guint32 p = ((const guint32 *) (data + y * stride))[x] & 0xffffff;
+              guint32 p = ((const guint32 *)(data + y * stride))[x] & 0xffffff;
 
               dc_rgb_to_yuv (p, &s->ph_y[y * w + x], NULL, NULL);
               r += (p >> 16) & 0xff;
@@ -301,7 +301,7 @@ static void
 render_placeholder (DcSlot *s)
 {
   int w = s->rect.width, h = s->rect.height;
-  gsize n_luma = (gsize) w * h;
+  gsize n_luma = (gsize)w * h;
 
   s->ph_y = g_malloc (n_luma * 3 / 2);
   s->ph_u = s->ph_y + n_luma;
@@ -430,18 +430,18 @@ fill_plane (guint8 *dst, int stride, int width, int height, guint8 value)
 {
   if (stride == width)
     {
-      memset (dst, value, (gsize) width * height);
+      memset (dst, value, (gsize)width * height);
       return;
     }
   for (int y = 0; y < height; y++)
-    memset (dst + (gsize) y * stride, value, width);
+    memset (dst + (gsize)y * stride, value, width);
 }
 
 static void
 copy_plane (const guint8 *src, int sstride, guint8 *dst, int dstride, int width, int height)
 {
   for (int y = 0; y < height; y++)
-    memcpy (dst + (gsize) y * dstride, src + (gsize) y * sstride, width);
+    memcpy (dst + (gsize)y * dstride, src + (gsize)y * sstride, width);
 }
 
 /* Nearest neighbour with 16.16 fixed-point steps, sampling at the centre of each target pixel;
@@ -450,14 +450,14 @@ static void
 scale_plane (const guint8 *src, int sstride, int sw, int sh, guint8 *dst, int dstride, int dw,
              int dh)
 {
-  guint32 xstep = ((guint32) sw << 16) / (guint32) dw;
-  guint32 ystep = ((guint32) sh << 16) / (guint32) dh;
+  guint32 xstep = ((guint32)sw << 16) / (guint32)dw;
+  guint32 ystep = ((guint32)sh << 16) / (guint32)dh;
   guint32 yacc = ystep / 2;
 
   for (int y = 0; y < dh; y++, yacc += ystep)
     {
-      const guint8 *srow = src + (gsize) (yacc >> 16) * sstride;
-      guint8 *drow = dst + (gsize) y * dstride;
+      const guint8 *srow = src + (gsize)(yacc >> 16) * sstride;
+      guint8 *drow = dst + (gsize)y * dstride;
       guint32 xacc = xstep / 2;
 
       for (int x = 0; x < dw; x++, xacc += xstep)
@@ -468,7 +468,7 @@ scale_plane (const guint8 *src, int sstride, int sw, int sh, guint8 *dst, int ds
 static inline guint8 *
 plane_at (const DcI420View *v, int plane, int x, int y)
 {
-  return v->planes[plane] + (gsize) y * v->strides[plane] + x;
+  return v->planes[plane] + (gsize)y * v->strides[plane] + x;
 }
 
 static gboolean
@@ -492,8 +492,8 @@ draw_frame (const DcSlot *s, const DcI420View *f, DcI420View *out)
                     out->strides[p], r->width / 2, r->height / 2);
       return;
     }
-  scale_plane (f->planes[0], f->strides[0], f->width, f->height,
-               plane_at (out, 0, r->x, r->y), out->strides[0], r->width, r->height);
+  scale_plane (f->planes[0], f->strides[0], f->width, f->height, plane_at (out, 0, r->x, r->y),
+               out->strides[0], r->width, r->height);
   for (int p = 1; p < 3; p++)
     scale_plane (f->planes[p], f->strides[p], (f->width + 1) / 2, (f->height + 1) / 2,
                  plane_at (out, p, r->x / 2, r->y / 2), out->strides[p], r->width / 2,
@@ -517,9 +517,9 @@ draw_placeholder (const DcSlot *s, DcI420View *out)
 static inline guint8
 blend (guint8 d, guint8 c, guint8 a)
 {
-  guint t = d * (255u - a) + c * (guint) a + 128;
+  guint t = d * (255u - a) + c * (guint)a + 128;
 
-  return (guint8) ((t + (t >> 8)) >> 8);
+  return (guint8)((t + (t >> 8)) >> 8);
 }
 
 static void
@@ -527,8 +527,8 @@ blend_plane (const guint8 *col, const guint8 *alpha, int w, int h, guint8 *dst, 
 {
   for (int y = 0; y < h; y++)
     {
-      guint8 *d = dst + (gsize) y * dstride;
-      const guint8 *c = col + (gsize) y * w, *a = alpha + (gsize) y * w;
+      guint8 *d = dst + (gsize)y * dstride;
+      const guint8 *c = col + (gsize)y * w, *a = alpha + (gsize)y * w;
 
       for (int x = 0; x < w; x++)
         d[x] = blend (d[x], c[x], a[x]);
@@ -543,10 +543,10 @@ draw_label (const DcSlot *s, DcI420View *out)
 
   blend_plane (s->bar_y, s->bar_a, r->width, s->bar_h, plane_at (out, 0, r->x, y0),
                out->strides[0]);
-  blend_plane (s->bar_u, s->bar_ca, r->width / 2, s->bar_h / 2,
-               plane_at (out, 1, r->x / 2, y0 / 2), out->strides[1]);
-  blend_plane (s->bar_v, s->bar_ca, r->width / 2, s->bar_h / 2,
-               plane_at (out, 2, r->x / 2, y0 / 2), out->strides[2]);
+  blend_plane (s->bar_u, s->bar_ca, r->width / 2, s->bar_h / 2, plane_at (out, 1, r->x / 2, y0 / 2),
+               out->strides[1]);
+  blend_plane (s->bar_v, s->bar_ca, r->width / 2, s->bar_h / 2, plane_at (out, 2, r->x / 2, y0 / 2),
+               out->strides[2]);
 }
 
 /* Four bars inside the tile edge: top, bottom, left, right. */
@@ -555,9 +555,9 @@ draw_border (guint8 *dst, int stride, int w, int h, int b, guint8 value)
 {
   b = MIN (b, MIN (w, h) / 2);
   fill_plane (dst, stride, w, b, value);
-  fill_plane (dst + (gsize) (h - b) * stride, stride, w, b, value);
-  fill_plane (dst + (gsize) b * stride, stride, b, h - 2 * b, value);
-  fill_plane (dst + (gsize) b * stride + (w - b), stride, b, h - 2 * b, value);
+  fill_plane (dst + (gsize)(h - b) * stride, stride, w, b, value);
+  fill_plane (dst + (gsize)b * stride, stride, b, h - 2 * b, value);
+  fill_plane (dst + (gsize)b * stride + (w - b), stride, b, h - 2 * b, value);
 }
 
 static void
@@ -565,12 +565,12 @@ draw_highlight (const DcCanvas *canvas, const DcSlot *s, DcI420View *out)
 {
   const DcRect *r = &s->rect;
 
-  draw_border (plane_at (out, 0, r->x, r->y), out->strides[0], r->width, r->height,
-               HIGHLIGHT_WIDTH, canvas->hl_y);
-  draw_border (plane_at (out, 1, r->x / 2, r->y / 2), out->strides[1], r->width / 2,
-               r->height / 2, HIGHLIGHT_WIDTH / 2, canvas->hl_u);
-  draw_border (plane_at (out, 2, r->x / 2, r->y / 2), out->strides[2], r->width / 2,
-               r->height / 2, HIGHLIGHT_WIDTH / 2, canvas->hl_v);
+  draw_border (plane_at (out, 0, r->x, r->y), out->strides[0], r->width, r->height, HIGHLIGHT_WIDTH,
+               canvas->hl_y);
+  draw_border (plane_at (out, 1, r->x / 2, r->y / 2), out->strides[1], r->width / 2, r->height / 2,
+               HIGHLIGHT_WIDTH / 2, canvas->hl_u);
+  draw_border (plane_at (out, 2, r->x / 2, r->y / 2), out->strides[2], r->width / 2, r->height / 2,
+               HIGHLIGHT_WIDTH / 2, canvas->hl_v);
 }
 
 void
@@ -621,7 +621,7 @@ dc_canvas_write_png (const DcI420View *frame, const char *path)
 
   for (int y = 0; y < frame->height; y++)
     {
-      guint32 *row = (guint32 *) (data + (gsize) y * stride);
+      guint32 *row = (guint32 *)(data + (gsize)y * stride);
 
       for (int x = 0; x < frame->width; x++)
         row[x] = dc_yuv_to_rgb (*plane_at (frame, 0, x, y), *plane_at (frame, 1, x / 2, y / 2),

@@ -88,7 +88,7 @@ layout_chair_large (int cw, int ch, guint n, DcRect *rects)
 {
   int g = 5;
 
-  while ((guint) (2 * g - 1) < n - 1)
+  while ((guint)(2 * g - 1) < n - 1)
     g++;
 
   int uw = even_down (cw / g);
@@ -100,7 +100,7 @@ layout_chair_large (int cw, int ch, guint n, DcRect *rects)
   set_rect (&rects[0], 0, 0, (g - 1) * uw, (g - 1) * uh);
   for (guint i = 1; i < n; i++)
     {
-      int k = (int) i - 1;
+      int k = (int)i - 1;
 
       if (k < g - 1)
         set_rect (&rects[i], (g - 1) * uw, k * uh, uw, uh); /* right column */
@@ -114,10 +114,10 @@ layout_chair_large (int cw, int ch, guint n, DcRect *rects)
 static void
 row_centred (int cw, int y, int w, int h, guint count, DcRect *rects)
 {
-  int x0 = even_down ((cw - (int) count * w) / 2);
+  int x0 = even_down ((cw - (int)count * w) / 2);
 
   for (guint i = 0; i < count; i++)
-    set_rect (&rects[i], x0 + (int) i * w, y, w, h);
+    set_rect (&rects[i], x0 + (int)i * w, y, w, h);
 }
 
 /* ceil(sqrt(n)) columns; the tiles touch each other and the whole block is centred, the last
@@ -125,28 +125,29 @@ row_centred (int cw, int y, int w, int h, guint count, DcRect *rects)
 static gboolean
 layout_grid (int cw, int ch, guint n, DcRect *rects)
 {
-  guint cols = (guint) ceil (sqrt ((double) n));
+  guint cols = (guint)ceil (sqrt ((double)n));
   guint rows = (n + cols - 1) / cols;
   int tw, th;
 
-  fit_16_9 (cw / (int) cols, ch / (int) rows, &tw, &th);
+  fit_16_9 (cw / (int)cols, ch / (int)rows, &tw, &th);
   if (tw < DC_LAYOUT_MIN_TILE || th < DC_LAYOUT_MIN_TILE)
     return FALSE;
 
-  int y0 = even_down ((ch - (int) rows * th) / 2);
+  int y0 = even_down ((ch - (int)rows * th) / 2);
 
   for (guint r = 0; r < rows; r++)
     {
       guint first = r * cols;
       guint count = MIN (cols, n - first);
 
-      row_centred (cw, y0 + (int) r * th, tw, th, count, rects + first);
+      row_centred (cw, y0 + (int)r * th, tw, th, count, rects + first);
     }
   return TRUE;
 }
 
 /* Slots 0 and 1 half the width each at 16:9; the others below in one or two rows, whichever
- * gives the larger tiles (one row on a tie), never wider than half a top tile. The picture is centred vertically. */
+ * gives the larger tiles (one row on a tie), never wider than half a top tile. The picture is
+ * centred vertically. */
 static gboolean
 layout_side_by_side (int cw, int ch, guint n, DcRect *rects)
 {
@@ -171,7 +172,7 @@ layout_side_by_side (int cw, int ch, guint n, DcRect *rects)
           int w, h;
 
           /* Capped at half the top tiles so the pair stays clearly the focus. */
-          fit_16_9 (MIN (cw / (int) pr, bw / 2), rem_h / (int) r, &w, &h);
+          fit_16_9 (MIN (cw / (int)pr, bw / 2), rem_h / (int)r, &w, &h);
           if (w > sw)
             {
               sw = w;
@@ -184,7 +185,7 @@ layout_side_by_side (int cw, int ch, guint n, DcRect *rects)
         return FALSE;
     }
 
-  int y = even_down ((ch - bh - (int) rows * sh) / 2);
+  int y = even_down ((ch - bh - (int)rows * sh) / 2);
 
   row_centred (cw, y, bw, bh, top, rects);
   y += bh;
@@ -193,7 +194,7 @@ layout_side_by_side (int cw, int ch, guint n, DcRect *rects)
       guint first = top + r * per_row;
       guint count = MIN (per_row, n - first);
 
-      row_centred (cw, y + (int) r * sh, sw, sh, count, rects + first);
+      row_centred (cw, y + (int)r * sh, sw, sh, count, rects + first);
     }
   return TRUE;
 }

@@ -151,7 +151,7 @@ dc_limiter_process (DcLimiter *limiter, float *samples, guint n_samples)
 
       if (peak <= float_bits_ceiling ())
         {
-          float decayed = limiter->envelope * powf (LIMITER_RELEASE, (float) n_samples);
+          float decayed = limiter->envelope * powf (LIMITER_RELEASE, (float)n_samples);
 
           limiter->envelope = MAX (decayed, bits_to_float (peak));
           limiter->gain = 1.0f;
@@ -197,8 +197,8 @@ sub_scaled (float *out, const float *total, const float *in, float g, guint n)
 }
 
 static void
-mix_block (const float *const *inputs, const float *gains, guint n_sites, guint offset,
-           guint len, float *const *outputs, DcLimiter *limiters)
+mix_block (const float *const *inputs, const float *gains, guint n_sites, guint offset, guint len,
+           float *const *outputs, DcLimiter *limiters)
 {
   float total[MIX_BLOCK] = { 0 };
 
@@ -222,8 +222,8 @@ mix_block (const float *const *inputs, const float *gains, guint n_sites, guint 
 }
 
 void
-dc_mixminus_process (const float *const *inputs, const float *gains, guint n_sites,
-                     guint n_samples, float *const *outputs, DcLimiter *limiters)
+dc_mixminus_process (const float *const *inputs, const float *gains, guint n_sites, guint n_samples,
+                     float *const *outputs, DcLimiter *limiters)
 {
   g_return_if_fail (inputs != NULL || n_sites == 0);
   g_return_if_fail (outputs != NULL || n_sites == 0);
@@ -245,11 +245,11 @@ dc_audio_level_dbfs (const float *samples, guint n_samples)
   double sum = 0.0;
 
   for (guint k = 0; k < n_samples; k++)
-    sum += (double) samples[k] * samples[k];
+    sum += (double)samples[k] * samples[k];
 
   double rms = sqrt (sum / n_samples);
 
   if (rms <= 0.0)
     return -127.0f;
-  return (float) MAX (20.0 * log10 (rms), -127.0);
+  return (float)MAX (20.0 * log10 (rms), -127.0);
 }

@@ -13,7 +13,7 @@
 static guint8 *
 i420_alloc (int w, int h, DcI420View *v, guint8 fill)
 {
-  gsize ys = (gsize) w * h;
+  gsize ys = (gsize)w * h;
   guint8 *mem = g_malloc (ys * 3 / 2);
 
   memset (mem, fill, ys * 3 / 2);
@@ -42,9 +42,16 @@ time_compose (DcCanvas *canvas, const DcI420View *const *frames, DcI420View *out
 int
 main (void)
 {
-  static const char *const names[N_TILES]
-      = { "UBND tỉnh Thái Nguyên", "Định Hóa", "Đồng Hỷ", "Võ Nhai", "Phổ Yên",
-          "Phú Lương", "Đại Từ", "Phú Bình", "Sông Công", "Thành phố Thái Nguyên" };
+  static const char *const names[N_TILES] = { "UBND tỉnh Thái Nguyên",
+                                              "Định Hóa",
+                                              "Đồng Hỷ",
+                                              "Võ Nhai",
+                                              "Phổ Yên",
+                                              "Phú Lương",
+                                              "Đại Từ",
+                                              "Phú Bình",
+                                              "Sông Công",
+                                              "Thành phố Thái Nguyên" };
   DcRect rects[N_TILES];
   DcI420View out, copy_src, exact[N_TILES], scaled[N_TILES];
   const DcI420View *exact_p[N_TILES], *scaled_p[N_TILES];
@@ -55,9 +62,9 @@ main (void)
   for (guint i = 0; i < N_TILES; i++)
     {
       dc_canvas_set_slot (canvas, i, &rects[i], names[i], DC_TILE_LIVE, i == 0);
-      mem[i] = i420_alloc (rects[i].width, rects[i].height, &exact[i], (guint8) (40 + 15 * i));
+      mem[i] = i420_alloc (rects[i].width, rects[i].height, &exact[i], (guint8)(40 + 15 * i));
       /* What sites really send: 640x360 for everyone, so every tile is scaled. */
-      mem[N_TILES + i] = i420_alloc (640, 360, &scaled[i], (guint8) (40 + 15 * i));
+      mem[N_TILES + i] = i420_alloc (640, 360, &scaled[i], (guint8)(40 + 15 * i));
       exact_p[i] = &exact[i];
       scaled_p[i] = &scaled[i];
     }
@@ -67,13 +74,13 @@ main (void)
   double exact_ms = time_compose (canvas, exact_p, &out);
   double scaled_ms = time_compose (canvas, scaled_p, &out);
 
-  gsize frame_bytes = (gsize) W * H * 3 / 2;
+  gsize frame_bytes = (gsize)W * H * 3 / 2;
   guint64 sum = 0;
   gint64 start = g_get_monotonic_time ();
 
   for (guint i = 0; i < ITERATIONS; i++)
     {
-      copy_src.planes[0][i % 64] = (guint8) i; /* keep the copy from being hoisted */
+      copy_src.planes[0][i % 64] = (guint8)i; /* keep the copy from being hoisted */
       memcpy (out.planes[0], copy_src.planes[0], frame_bytes);
       sum += out.planes[0][i % 64];
     }
@@ -81,13 +88,14 @@ main (void)
 
   printf ("canvas %dx%d, chair-large, %d tiles with labels, %d frames each\n", W, H, N_TILES,
           ITERATIONS);
-  printf ("  compose, frames at tile size (row copy): %.3f ms per frame (%.2fx memcpy)\n",
-          exact_ms, exact_ms / copy_ms);
+  printf ("  compose, frames at tile size (row copy): %.3f ms per frame (%.2fx memcpy)\n", exact_ms,
+          exact_ms / copy_ms);
   printf ("  compose, 640x360 frames (scaled)       : %.3f ms per frame (%.2fx memcpy)\n",
           scaled_ms, scaled_ms / copy_ms);
   printf ("  memcpy of one %dx%d I420 frame         : %.3f ms\n", W, H, copy_ms);
   printf ("  at 30 fps the scaled compose uses %.1f%% of one core (checksum %" G_GUINT64_FORMAT
-          ")\n", scaled_ms * 30 / 10.0, sum);
+          ")\n",
+          scaled_ms * 30 / 10.0, sum);
 
   for (guint i = 0; i < G_N_ELEMENTS (mem); i++)
     g_free (mem[i]);

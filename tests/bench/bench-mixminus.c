@@ -11,8 +11,7 @@
 
 /* The obvious way: for every output, add up every other input. O(n^2) per sample. */
 static void
-naive_mixminus (const float *const *in, guint n_sites, guint n, float *const *out,
-                DcLimiter *lim)
+naive_mixminus (const float *const *in, guint n_sites, guint n, float *const *out, DcLimiter *lim)
 {
   for (guint i = 0; i < n_sites; i++)
     {
@@ -32,8 +31,7 @@ naive_mixminus (const float *const *in, guint n_sites, guint n, float *const *ou
 typedef void (*MixFunc) (const float *const *, guint, guint, float *const *, DcLimiter *);
 
 static void
-fast_mixminus (const float *const *in, guint n_sites, guint n, float *const *out,
-               DcLimiter *lim)
+fast_mixminus (const float *const *in, guint n_sites, guint n, float *const *out, DcLimiter *lim)
 {
   dc_mixminus_process (in, NULL, n_sites, n, out, lim);
 }
@@ -56,7 +54,7 @@ run (MixFunc mix, const float *const *in, float *const *out, double *checksum)
 
   for (guint i = 0; i < N_SITES; i++)
     *checksum += out[i][BLOCK / 2];
-  return elapsed * 1000.0 / ((double) n_blocks * BLOCK);
+  return elapsed * 1000.0 / ((double)n_blocks * BLOCK);
 }
 
 int
@@ -74,10 +72,10 @@ main (void)
     }
 
   /* Warm caches and the CPU clock before measuring. */
-  run (fast_mixminus, (const float *const *) in, out, &checksum);
+  run (fast_mixminus, (const float *const *)in, out, &checksum);
 
-  double fast = run (fast_mixminus, (const float *const *) in, out, &checksum);
-  double naive = run (naive_mixminus, (const float *const *) in, out, &checksum);
+  double fast = run (fast_mixminus, (const float *const *)in, out, &checksum);
+  double naive = run (naive_mixminus, (const float *const *)in, out, &checksum);
 
   printf ("mix-minus, %d sites, %d s of 48 kHz audio in %d-sample blocks\n", N_SITES, SECONDS,
           BLOCK);
@@ -85,8 +83,8 @@ main (void)
           fast / N_SITES);
   printf ("  naive per output: %7.2f ns per sample frame (%.2f ns per output sample)\n", naive,
           naive / N_SITES);
-  printf ("  naive / total-minus-own = %.2fx; real-time load %.4f%% of one core\n",
-          naive / fast, fast * 48000.0 / 1e7);
+  printf ("  naive / total-minus-own = %.2fx; real-time load %.4f%% of one core\n", naive / fast,
+          fast * 48000.0 / 1e7);
   printf ("  (checksum %g)\n", checksum);
 
   for (guint i = 0; i < N_SITES; i++)

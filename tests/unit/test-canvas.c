@@ -8,8 +8,16 @@
 #define H 720
 
 static const char *const site_names[10] = {
-  "UBND tỉnh Thái Nguyên", "Định Hóa", "Đồng Hỷ", "Võ Nhai", "Phổ Yên",
-  "Phú Lương", "Đại Từ", "Phú Bình", "Sông Công", "Thành phố Thái Nguyên",
+  "UBND tỉnh Thái Nguyên",
+  "Định Hóa",
+  "Đồng Hỷ",
+  "Võ Nhai",
+  "Phổ Yên",
+  "Phú Lương",
+  "Đại Từ",
+  "Phú Bình",
+  "Sông Công",
+  "Thành phố Thái Nguyên",
 };
 
 static const guint32 tile_colours[10] = {
@@ -29,7 +37,7 @@ picture_new (int width, int height, int pad)
 {
   Picture *p = g_new0 (Picture, 1);
   int cw = (width + 1) / 2, ch = (height + 1) / 2;
-  gsize ys = (gsize) (width + pad) * height, cs = (gsize) (cw + pad / 2) * ch;
+  gsize ys = (gsize)(width + pad) * height, cs = (gsize)(cw + pad / 2) * ch;
 
   p->mem = g_malloc0 (ys + 2 * cs);
   p->view.width = width;
@@ -163,8 +171,8 @@ test_compose_chair_large (void)
 
       if (i == 3 || i == 5)
         continue;
-      assert_rgb_near (rgb_at (out, r->x + r->width / 2, r->y + r->height / 2), tile_colours[i],
-                       3, what);
+      assert_rgb_near (rgb_at (out, r->x + r->width / 2, r->y + r->height / 2), tile_colours[i], 3,
+                       what);
     }
 
   /* The scaled frame keeps its left/right halves. */
@@ -172,8 +180,8 @@ test_compose_chair_large (void)
 
   assert_rgb_near (rgb_at (out, r5->x + r5->width / 4, r5->y + r5->height / 3), 0xff0000, 3,
                    "scaled left");
-  assert_rgb_near (rgb_at (out, r5->x + 3 * r5->width / 4, r5->y + r5->height / 3), 0x0000ff,
-                   3, "scaled right");
+  assert_rgb_near (rgb_at (out, r5->x + 3 * r5->width / 4, r5->y + r5->height / 3), 0x0000ff, 3,
+                   "scaled right");
 
   /* The missing picture: placeholder grey near the corner, a darker bar at the bottom. */
   const DcRect *r3 = &rects[3];
@@ -191,8 +199,8 @@ test_compose_chair_large (void)
   assert_rgb_near (rgb_at (out, rects[1].x + 1, rects[1].y + 20), tile_colours[1], 3,
                    "no highlight");
 
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".",
-                                            "canvas-chair-large.png", NULL);
+  g_autofree char *path
+      = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "canvas-chair-large.png", NULL);
 
   g_assert_true (dc_canvas_write_png (&out->view, path));
   g_test_message ("composed picture written to %s", path);
@@ -203,8 +211,8 @@ test_compose_chair_large (void)
   g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
   g_assert_cmpint (cairo_image_surface_get_width (png), ==, W);
   g_assert_cmpint (cairo_image_surface_get_height (png), ==, H);
-  guint32 px = ((guint32 *) (cairo_image_surface_get_data (png)
-                             + 300 * cairo_image_surface_get_stride (png)))[500];
+  guint32 px = ((guint32 *)(cairo_image_surface_get_data (png)
+                            + 300 * cairo_image_surface_get_stride (png)))[500];
   assert_rgb_near (px & 0xffffff, tile_colours[0], 3, "png pixel");
   cairo_surface_destroy (png);
 
@@ -294,13 +302,13 @@ test_placeholder_states (void)
   /* Changing the state re-renders: the LEFT text differs from the ABSENT text. */
   g_autoptr (Picture) before = picture_new (W, H, 0);
 
-  memcpy (before->mem, out->mem, (gsize) W * H * 3 / 2);
+  memcpy (before->mem, out->mem, (gsize)W * H * 3 / 2);
   dc_canvas_set_slot (canvas, 2, &rects[2], site_names[3], DC_TILE_LEFT, FALSE);
   dc_canvas_compose (canvas, views, 4, &out->view);
-  g_assert_true (memcmp (before->mem, out->mem, (gsize) W * H * 3 / 2) != 0);
+  g_assert_true (memcmp (before->mem, out->mem, (gsize)W * H * 3 / 2) != 0);
 
-  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".",
-                                            "canvas-placeholders.png", NULL);
+  g_autofree char *path
+      = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ?: ".", "canvas-placeholders.png", NULL);
   g_assert_true (dc_canvas_write_png (&out->view, path));
 }
 

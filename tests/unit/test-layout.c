@@ -40,8 +40,8 @@ check_invariants (DcLayoutKind kind, int cw, int ch, guint n)
         {
           if (rects_overlap (r, &rects[j]))
             g_error ("%s n=%u %dx%d: slot %u (%d,%d %dx%d) overlaps slot %u (%d,%d %dx%d)",
-                     dc_layout_kind_to_string (kind), n, cw, ch, i, r->x, r->y, r->width,
-                     r->height, j, rects[j].x, rects[j].y, rects[j].width, rects[j].height);
+                     dc_layout_kind_to_string (kind), n, cw, ch, i, r->x, r->y, r->width, r->height,
+                     j, rects[j].x, rects[j].y, rects[j].width, rects[j].height);
         }
     }
 }
@@ -49,8 +49,8 @@ check_invariants (DcLayoutKind kind, int cw, int ch, guint n)
 static void
 test_invariants_all (void)
 {
-  static const int sizes[][2] = { { 1280, 720 }, { 640, 360 }, { 1920, 1080 }, { 854, 480 },
-                                  { 321, 241 } };
+  static const int sizes[][2]
+      = { { 1280, 720 }, { 640, 360 }, { 1920, 1080 }, { 854, 480 }, { 321, 241 } };
 
   for (guint k = 0; k < G_N_ELEMENTS (all_kinds); k++)
     for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
@@ -208,7 +208,7 @@ test_invalid (void)
       g_assert_false (dc_layout_compute (all_kinds[k], 1280, -2, 4, r));
       g_assert_false (dc_layout_compute (all_kinds[k], 20, 12, 10, r));
     }
-  g_assert_false (dc_layout_compute ((DcLayoutKind) 42, 1280, 720, 4, r));
+  g_assert_false (dc_layout_compute ((DcLayoutKind)42, 1280, 720, 4, r));
 }
 
 static void
@@ -217,7 +217,7 @@ test_names (void)
   for (guint k = 0; k < G_N_ELEMENTS (all_kinds); k++)
     {
       const char *name = dc_layout_kind_to_string (all_kinds[k]);
-      DcLayoutKind back = (DcLayoutKind) -1;
+      DcLayoutKind back = (DcLayoutKind)-1;
 
       g_assert_nonnull (name);
       g_assert_true (dc_layout_kind_from_string (name, &back));
@@ -226,7 +226,7 @@ test_names (void)
   g_assert_cmpstr (dc_layout_kind_to_string (DC_LAYOUT_CHAIR_LARGE), ==, "chair-large");
   g_assert_false (dc_layout_kind_from_string ("mosaic", NULL));
   g_assert_false (dc_layout_kind_from_string ("", NULL));
-  g_assert_null (dc_layout_kind_to_string ((DcLayoutKind) 42));
+  g_assert_null (dc_layout_kind_to_string ((DcLayoutKind)42));
 }
 
 int

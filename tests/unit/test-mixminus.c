@@ -19,7 +19,7 @@ static void
 fill_sine (float *buf, guint n, double freq, double amp, double phase)
 {
   for (guint k = 0; k < n; k++)
-    buf[k] = (float) (amp * sin (2.0 * G_PI * freq * k / RATE + phase));
+    buf[k] = (float)(amp * sin (2.0 * G_PI * freq * k / RATE + phase));
 }
 
 /* Amplitude of the component at freq (which must sit on a bin) by the Goertzel recurrence. */
@@ -77,7 +77,7 @@ test_each_hears_the_others (void)
   Sites s;
 
   sites_init (&s, N_BLOCK, 0.05);
-  dc_mixminus_process ((const float *const *) s.in, NULL, N_SITES, N_BLOCK, s.out, s.lim);
+  dc_mixminus_process ((const float *const *)s.in, NULL, N_SITES, N_BLOCK, s.out, s.lim);
 
   for (guint i = 0; i < N_SITES; i++)
     {
@@ -109,7 +109,7 @@ test_matches_naive_reference (void)
     gains[i] = 0.5f + 0.1f * i;
   g_clear_pointer (&s.in[3], g_free); /* site 3 is silent */
 
-  dc_mixminus_process ((const float *const *) s.in, gains, N_SITES, n, s.out, s.lim);
+  dc_mixminus_process ((const float *const *)s.in, gains, N_SITES, n, s.out, s.lim);
 
   double max_err = 0.0;
 
@@ -120,7 +120,7 @@ test_matches_naive_reference (void)
 
         for (guint j = 0; j < N_SITES; j++)
           if (j != i && s.in[j])
-            ref += (double) gains[j] * s.in[j][k];
+            ref += (double)gains[j] * s.in[j][k];
         g_assert_cmpfloat (fabs (ref), <, DC_LIMITER_CEILING); /* the limiter stays out */
         max_err = MAX (max_err, fabs (ref - s.out[i][k]));
       }
@@ -138,13 +138,13 @@ test_in_place (void)
   float *copy[N_SITES];
 
   sites_init (&s, n, 0.07);
-  dc_mixminus_process ((const float *const *) s.in, NULL, N_SITES, n, s.out, s.lim);
+  dc_mixminus_process ((const float *const *)s.in, NULL, N_SITES, n, s.out, s.lim);
   for (guint i = 0; i < N_SITES; i++)
     {
       copy[i] = s.in[i];
       dc_limiter_init (&s.lim[i]);
     }
-  dc_mixminus_process ((const float *const *) copy, NULL, N_SITES, n, copy, s.lim);
+  dc_mixminus_process ((const float *const *)copy, NULL, N_SITES, n, copy, s.lim);
   for (guint i = 0; i < N_SITES; i++)
     g_assert_cmpmem (copy[i], n * sizeof (float), s.out[i], n * sizeof (float));
   sites_clear (&s);
@@ -200,7 +200,7 @@ test_limiter_transparent (void)
   DcLimiter lim;
 
   for (guint k = 0; k < n; k++)
-    x[k] = (float) g_rand_double_range (rand, -0.89, 0.89);
+    x[k] = (float)g_rand_double_range (rand, -0.89, 0.89);
   x[100] = DC_LIMITER_CEILING; /* exactly at the ceiling still passes */
   x[200] = -DC_LIMITER_CEILING;
   memcpy (orig, x, n * sizeof (float));
@@ -214,9 +214,9 @@ test_limiter_transparent (void)
 static void
 test_limiter_recovers (void)
 {
-  const guint burst = RATE / 5;     /* 200 ms of a loud tone */
-  const guint after = RATE;         /* then one second of normal speech level */
-  const guint recover = RATE / 2;   /* gain back to exactly 1 within 0.5 s */
+  const guint burst = RATE / 5;   /* 200 ms of a loud tone */
+  const guint after = RATE;       /* then one second of normal speech level */
+  const guint recover = RATE / 2; /* gain back to exactly 1 within 0.5 s */
   g_autofree float *x = g_new (float, burst + after);
   g_autofree float *orig = NULL;
   DcLimiter lim;
@@ -236,8 +236,8 @@ test_limiter_recovers (void)
 
   /* From there on the quieter signal passes untouched. */
   dc_limiter_process (&lim, x + burst + recover, after - recover);
-  g_assert_cmpmem (x + burst + recover, (after - recover) * sizeof (float),
-                   orig + burst + recover, (after - recover) * sizeof (float));
+  g_assert_cmpmem (x + burst + recover, (after - recover) * sizeof (float), orig + burst + recover,
+                   (after - recover) * sizeof (float));
 
   /* And the release is slow: 20 ms after the burst the gain has not snapped back yet. */
   dc_limiter_init (&lim);
