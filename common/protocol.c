@@ -392,26 +392,61 @@ hex4 (const char *p)
   return v;
 }
 
-/* data[i] is a backslash inside a string. Returns how many bytes after it the escape spans, or 0
- * when the escape is refused: \u0000 (json-glib cuts the string there, so "site\u0000x" would read
- * as "site") and unpaired surrogates (json-glib would store them as invalid UTF-8). Malformed
- * escapes are left to json-glib to report. */
+/* Length of the \u escape at data[i] (a backslash): 5, or 11 for a surrogate pair. 0 when refused:
+ * not 4 hex digits, U+0000 (json-glib cuts the string there, so "site\u0000x" would read as
+ * "site"), or an unpaired surrogate (json-glib would store invalid UTF-8). */
 static gsize
-escape_length (const char *data, gsize length, gsize i)
+unicode_escape_length (const char *data, gsize length, gsize i)
 {
-  int unit = length - i >= 6 && data[i + 1] == 'u' ? hex4 (data + i + 2) : -1;
+  int unit = length - i >= 6 ? hex4 (data + i + 2) : -1;
 
-  if (unit < 0)
-    return 1;
-  if (unit == 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+  if (unit <= 0 || (unit >= 0xdc00 && unit <= 0xdfff))
     return 0;
   if (unit >= 0xd800 && unit <= 0xdbff)
     {
-      int low = length - i >= 12 && data[i + 6] == '\\' && data[i + 7] == 'u' ? hex4 (data + i + 8)
-                                                                              : -1;
+      int low = -1;
+      if (length - i >= 12 && data[i + 6] == '\\' && data[i + 7] == 'u')
+        low = hex4 (data + i + 8);
       return low >= 0xdc00 && low <= 0xdfff ? 11 : 0;
     }
   return 5;
+}
+
+/* One character inside a string, other than its closing quote. json-glib accepts raw control
+ * characters and any escape, reading "\ud8" followed by junk as a lone surrogate, so strings are
+ * held to strict JSON here: that keeps every accepted string valid UTF-8. */
+static gboolean
+check_string_char (const char *data, gsize length, gsize *i, GError **error)
+{
+  char c = data[*i];
+  gsize skip = 0;
+
+  if ((guchar)c < 0x20)
+    {
+      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
+                   "The message holds a control character inside a string at byte %" G_GSIZE_FORMAT
+                   "; it must be escaped.",
+                   *i);
+      return FALSE;
+    }
+  if (c != '\\' || *i + 1 >= length)
+    return TRUE; /* an unterminated string is json-glib's to report */
+
+  char e = data[*i + 1];
+  if (e != '\0' && strchr ("\"\\/bfnrt", e) != NULL)
+    skip = 1;
+  else if (e == 'u')
+    skip = unicode_escape_length (data, length, *i);
+  if (skip == 0)
+    {
+      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
+                   "The message holds an invalid escape at byte %" G_GSIZE_FORMAT
+                   " (\\u0000 and unpaired surrogates are refused too).",
+                   *i);
+      return FALSE;
+    }
+  *i += skip;
+  return TRUE;
 }
 
 /* Nesting depth (json-glib's parser recurses, and 64 KiB of '[' would cost tens of megabytes of
@@ -468,18 +503,8 @@ prescan (const char *data, gsize length, GError **error)
         }
       else if (c == '"')
         in_string = FALSE;
-      else if (c == '\\' && i + 1 < length)
-        {
-          gsize skip = escape_length (data, length, i);
-          if (skip == 0)
-            {
-              g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                           "The message holds a \\u escape for U+0000 or an unpaired surrogate, "
-                           "which no string may contain.");
-              return FALSE;
-            }
-          i += skip;
-        }
+      else if (!check_string_char (data, length, &i, error))
+        return FALSE;
     }
   return TRUE;
 }

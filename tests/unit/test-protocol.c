@@ -86,7 +86,19 @@ test_bad_json (void)
   assert_refused ("42", DC_SENDER_SITE, DC_ERR_BAD_JSON, "object");
   assert_refused ("null", DC_SENDER_SITE, DC_ERR_BAD_JSON, "object");
   assert_refused ("   ", DC_SENDER_SITE, DC_ERR_BAD_JSON, "object");
-  assert_refused ("{\"type\":\"s\\u0000ites\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON, "U+0000");
+  assert_refused ("{\"type\":\"s\\u0000ites\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON, "\\u0000");
+
+  /* Strings are strict JSON, although json-glib alone would accept these. */
+  assert_refused ("{\"type\":\"sites\",\"x\":\"\\q\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
+                  "invalid escape at byte 21");
+  assert_refused ("{\"type\":\"sites\",\"x\":\"\\ugggg\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
+                  "invalid escape");
+  assert_refused ("{\"type\":\"sites\",\"x\":\"\\ud8\x7f\x7f\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
+                  "invalid escape");
+  assert_refused ("{\"type\":\"sites\",\"x\":\"a\tb\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
+                  "control character");
+  assert_refused ("{\"type\":\"answer\",\"sdp\":\"v=0\r\n\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
+                  "control character");
 
   /* json-glib would store unpaired surrogates as invalid UTF-8, which the gateway could then echo
    * to other sites inside names or error sentences. */
@@ -112,6 +124,10 @@ test_bad_json (void)
                                         DC_SENDER_SITE);
   g_assert_cmpstr (dc_message_get_string (msg, "site"), ==, "\xf0\x9f\x98\x80\xc3\xa9\n");
   g_assert_cmpstr (dc_message_get_string (msg, "token"), ==, "\\u0000");
+
+  g_autoptr (DcMessage) escapes = parse_ok (
+      "{\"type\":\"sites\",\"x\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\"}", DC_SENDER_SITE);
+  g_assert_cmpstr (dc_message_get_string (escapes, "x"), ==, "\"\\/\b\f\n\r\tA\xc3\xa9");
 }
 
 static void
