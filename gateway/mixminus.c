@@ -4,7 +4,7 @@
  * own (gain-scaled) signal, so ten sites cost about 2n additions per sample instead of n^2.
  * Float cancellation is harmless here: samples are at most a few units in magnitude, so the
  * rounding error of (total - own) is about FLT_EPSILON * |total| (about 1e-6 for ten full-scale
- * sites), two orders of magnitude below one 16-bit quantisation step (3e-5). */
+ * sites), well below one 16-bit quantisation step (3e-5). */
 #include "mixminus.h"
 
 #include <math.h>
