@@ -449,8 +449,10 @@ check_string_char (const char *data, gsize length, gsize *i, GError **error)
   return TRUE;
 }
 
-/* Nesting depth (json-glib's parser recurses, and 64 KiB of '[' would cost tens of megabytes of
- * stack) and integers beyond 64 bits. */
+/* One character outside strings: only what strict JSON allows there (json-glib also takes comments
+ * and single quotes, which would hide strings from these checks), nesting depth (json-glib's parser
+ * recurses, and 64 KiB of '[' would cost tens of megabytes of stack) and integers beyond 64 bits.
+ */
 static gboolean
 check_structure_char (const char *data, gsize length, gsize *i, int *depth, GError **error)
 {
@@ -468,6 +470,14 @@ check_structure_char (const char *data, gsize length, gsize *i, int *depth, GErr
     }
   else if (c == ']' || c == '}')
     --*depth;
+  else if (!g_ascii_islower (c) && strchr (" \t\r\n:,-+.0123456789E", c) == NULL)
+    {
+      g_set_error (
+          error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
+          "The message holds an unexpected character outside strings at byte %" G_GSIZE_FORMAT ".",
+          *i);
+      return FALSE;
+    }
   else if (c == '-' || g_ascii_isdigit (c))
     {
       gsize end = *i;

@@ -88,6 +88,11 @@ test_bad_json (void)
   assert_refused ("   ", DC_SENDER_SITE, DC_ERR_BAD_JSON, "object");
   assert_refused ("{\"type\":\"s\\u0000ites\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON, "\\u0000");
 
+  /* Comments and single quotes are not JSON; json-glib alone would accept them. */
+  assert_refused ("/* \" */ {\"type\":\"sites\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
+                  "unexpected character outside strings at byte 0");
+  assert_refused ("{'type':'sites'}", DC_SENDER_SITE, DC_ERR_BAD_JSON, "unexpected character");
+
   /* Strings are strict JSON, although json-glib alone would accept these. */
   assert_refused ("{\"type\":\"sites\",\"x\":\"\\q\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
                   "invalid escape at byte 21");
