@@ -1,0 +1,135 @@
+"""Helpers to run a diemcau conference on loopback for the end-to-end tests and the benchmark:
+a config with fresh tokens, the gateway process, headless sites."""
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+SITES = [
+    # id, name, role, tone Hz, colour
+    ("ubnd-tinh", "UBND tỉnh Thái Nguyên", "chair", 310, "e02020"),
+    ("tp-thai-nguyen", "TP Thái Nguyên", "district", 430, "20c020"),
+    ("tp-song-cong", "TP Sông Công", "district", 550, "2040e0"),
+    ("tx-pho-yen", "TX Phổ Yên", "district", 670, "e0e020"),
+    ("dinh-hoa", "Định Hóa", "district", 790, "e020e0"),
+    ("dai-tu", "Đại Từ", "district", 1030, "20e0e0"),
+    ("phu-luong", "Phú Lương", "district", 1150, "f08000"),
+    ("dong-hy", "Đồng Hỷ", "district", 1270, "8000f0"),
+    ("vo-nhai", "Võ Nhai", "district", 1390, "ffffff"),
+    ("phu-binh", "Phú Bình", "district", 1510, "006040"),
+]
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Conference:
+    """A gateway on 127.0.0.1 with its own config and tokens in a temporary directory."""
+
+    def __init__(self, gateway, workdir=None, width=640, height=360, framerate=15,
+                 bitrate=600, ice_base=None, extra_gateway=""):
+        self.gateway_exe = gateway
+        self.dir = workdir or tempfile.mkdtemp(prefix="diemcau-e2e-")
+        self.port = free_port()
+        self.url = f"ws://127.0.0.1:{self.port}/ws"
+        ice_base = ice_base or 30000 + (self.port % 200) * 100
+        self.config = os.path.join(self.dir, "diemcau.conf")
+        lines = [
+            "[gateway]",
+            "listen-address=127.0.0.1",
+            f"port={self.port}",
+            "ice-addresses=127.0.0.1",
+            f"ice-port-min={ice_base}",
+            f"ice-port-max={ice_base + 99}",
+            extra_gateway,
+            "[video]",
+            f"width={width}",
+            f"height={height}",
+            f"framerate={framerate}",
+            f"bitrate-kbps={bitrate}",
+            "[audio]",
+            "bitrate-kbps=32",
+        ]
+        for site_id, name, role, _, _ in SITES:
+            lines += [f"[site:{site_id}]", f"name={name}", f"role={role}",
+                      "token-hash=sha256:00:00"]
+        with open(self.config, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        self.tokens = {}
+        for site_id, *_ in SITES:
+            path = os.path.join(self.dir, f"{site_id}.token")
+            subprocess.run([gateway, "--config", self.config, "--new-token", site_id,
+                            "--token-file", path], check=True, stdout=subprocess.DEVNULL)
+            self.tokens[site_id] = path
+        self.process = None
+        self.log_path = os.path.join(self.dir, "gateway.log")
+
+    def start(self, env=None):
+        log = open(self.log_path, "w")
+        full_env = dict(os.environ)
+        full_env.setdefault("GST_DEBUG", "dc-*:4")
+        full_env.update(env or {})
+        self.process = subprocess.Popen([self.gateway_exe, "--config", self.config],
+                                        stdout=log, stderr=subprocess.STDOUT, env=full_env)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("gateway exited at start:\n" + self.log())
+            if "Halls connect to:" in self.log():
+                return
+            time.sleep(0.1)
+        raise RuntimeError("gateway did not start listening within 20 s:\n" + self.log())
+
+    def log(self):
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode if self.process else None
+
+    def stats(self):
+        match = re.findall(r"stopping; (.*)", self.log())
+        if not match:
+            return {}
+        return {k: int(v) for k, v in (kv.split("=") for kv in match[-1].split())}
+
+
+def start_site(client, conference, index, duration, report=None, snapshot=None, token=None,
+               extra=()):
+    site_id, _, _, tone, colour = SITES[index]
+    probes = ",".join(str(s[3]) for s in SITES)
+    args = [client, "--headless", "--server", conference.url, "--site", site_id,
+            "--token-file", token or conference.tokens[site_id], "--test-tone", str(tone),
+            "--test-color", colour, "--duration", str(duration), "--probe-tones", probes,
+            "--ice-address", "127.0.0.1", *extra]
+    if report:
+        args += ["--report", report]
+    if snapshot:
+        args += ["--snapshot", snapshot]
+    log = open(os.path.join(conference.dir, f"client-{site_id}-{time.time():.0f}.log"), "w")
+    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+
+
+def load_report(path):
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def colour_distance(a, b):
+    a = [int(a[i:i + 2], 16) for i in (0, 2, 4)]
+    b = [int(b[i:i + 2], 16) for i in (0, 2, 4)]
+    return max(abs(x - y) for x, y in zip(a, b))
