@@ -103,8 +103,8 @@ void dc_engine_get_media_stats (DcEngine *self, DcEngineMediaStats *out);
 GstSample *dc_engine_dup_last_frame (DcEngine *self);
 /* Copies up to max_samples of the newest received audio (48 kHz mono F32); returns how many. */
 gsize dc_engine_copy_audio_tail (DcEngine *self, float *out, gsize max_samples);
-/* Asks webrtcbin for its statistics and waits for them (at most ~2 s). FALSE when there is no
- * session. */
+/* Asks webrtcbin for its statistics and waits for them (webrtcbin answers on its own thread, so
+ * this may be called from the main context). FALSE when the media is stopped. */
 gboolean dc_engine_get_network_stats (DcEngine *self, DcEngineNetworkStats *out);
 
 G_END_DECLS

@@ -64,7 +64,9 @@ on_ws_closed (SoupWebsocketConnection *conn, gpointer user_data)
   const char *data = soup_websocket_connection_get_close_data (conn);
   g_autofree char *reason = NULL;
 
-  if (data != NULL && *data != '\0')
+  if (code == 0 || code == SOUP_WEBSOCKET_CLOSE_ABNORMAL)
+    reason = g_strdup ("the connection was lost");
+  else if (data != NULL && *data != '\0')
     reason = g_strdup_printf ("connection closed (%u: %s)", code, data);
   else
     reason = g_strdup_printf ("connection closed (%u)", code);
