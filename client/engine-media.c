@@ -157,7 +157,7 @@ on_audio_sample (GstAppSink *sink, gpointer user_data)
   g_mutex_lock (&self->lock);
   self->audio_samples += n;
   dc_gap_stats_add (&self->audio_gaps, g_get_monotonic_time ());
-  dc_sample_ring_push (&self->audio_ring, (const float *) map.data, n);
+  dc_sample_ring_push (&self->audio_ring, (const float *)map.data, n);
   g_mutex_unlock (&self->lock);
   gst_buffer_unmap (buffer, &map);
   return GST_FLOW_OK;
@@ -220,7 +220,7 @@ report_pipeline_error (DcEngine *self, gpointer data)
 {
   /* A pipeline error is logged; the session carries on where it can (a lost camera should not
    * drop the hall from the conference). */
-  g_printerr ("diemcau-client: media error: %s\n", (const char *) data);
+  g_printerr ("diemcau-client: media error: %s\n", (const char *)data);
 }
 
 static gboolean
@@ -235,15 +235,14 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
       GST_WARNING ("pipeline error from %s: %s (%s)", GST_OBJECT_NAME (message->src),
                    error->message, debug);
       g_autofree char *text
-        = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (message->src), error->message);
+          = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (message->src), error->message);
       report_pipeline_error (self, text);
     }
   else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING)
     {
       g_autoptr (GError) error = NULL;
       gst_message_parse_warning (message, &error, NULL);
-      GST_WARNING ("pipeline warning from %s: %s", GST_OBJECT_NAME (message->src),
-                   error->message);
+      GST_WARNING ("pipeline warning from %s: %s", GST_OBJECT_NAME (message->src), error->message);
     }
   return G_SOURCE_CONTINUE;
 }

@@ -53,7 +53,7 @@ dc_engine_state_get_type (void)
 const char *
 dc_engine_state_to_string (DcEngineState state)
 {
-  if ((guint) state > DC_ENGINE_STATE_FAILED)
+  if ((guint)state > DC_ENGINE_STATE_FAILED)
     return "unknown";
   return state_values[state].value_nick;
 }
@@ -76,7 +76,7 @@ link_clear (DcEngineLink *link)
 void
 dc_engine_link_unref (DcEngineLink *link)
 {
-  g_atomic_rc_box_release_full (link, (GDestroyNotify) link_clear);
+  g_atomic_rc_box_release_full (link, (GDestroyNotify)link_clear);
 }
 
 typedef struct
@@ -108,8 +108,7 @@ free_invocation (gpointer user_data)
 }
 
 void
-dc_engine_link_invoke (DcEngineLink *link, DcEngineTask task, gpointer data,
-                       GDestroyNotify destroy)
+dc_engine_link_invoke (DcEngineLink *link, DcEngineTask task, gpointer data, GDestroyNotify destroy)
 {
   Invocation *inv = g_new0 (Invocation, 1);
   inv->link = dc_engine_link_ref (link);
@@ -155,8 +154,7 @@ finish (DcEngine *self, DcEngineState state, const char *code, const char *sente
   set_state (self, state);
 }
 
-static void
-fail (DcEngine *self, const char *code, const char *format, ...) G_GNUC_PRINTF (3, 4);
+static void fail (DcEngine *self, const char *code, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
 static void
 fail (DcEngine *self, const char *code, const char *format, ...)
@@ -195,7 +193,7 @@ on_answer_ready (DcEngine *self, gpointer data)
 static void
 on_negotiation_failed (DcEngine *self, gpointer data)
 {
-  fail (self, NULL, "Media negotiation with the gateway failed: %s", (const char *) data);
+  fail (self, NULL, "Media negotiation with the gateway failed: %s", (const char *)data);
 }
 
 /* Reads the promise on webrtcbin's thread; the result goes to the main context. */
@@ -228,10 +226,9 @@ on_answer_created (GstPromise *promise, gpointer user_data)
                          GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, NULL);
       if (answer != NULL)
         dc_engine_link_invoke (link, on_answer_ready, answer,
-                               (GDestroyNotify) gst_webrtc_session_description_free);
+                               (GDestroyNotify)gst_webrtc_session_description_free);
       else
-        dc_engine_link_invoke (link, on_negotiation_failed, g_strdup ("no answer created"),
-                               g_free);
+        dc_engine_link_invoke (link, on_negotiation_failed, g_strdup ("no answer created"), g_free);
     }
   gst_promise_unref (promise);
 }
@@ -242,7 +239,7 @@ create_answer (DcEngine *self, gpointer unused)
   if (is_finished (self))
     return;
   GstPromise *promise = gst_promise_new_with_change_func (
-    on_answer_created, dc_engine_link_ref (self->link), (GDestroyNotify) dc_engine_link_unref);
+      on_answer_created, dc_engine_link_ref (self->link), (GDestroyNotify)dc_engine_link_unref);
   g_signal_emit_by_name (self->webrtc, "create-answer", NULL, promise);
 }
 
@@ -273,10 +270,10 @@ handle_offer (DcEngine *self, const char *text)
   self->have_offer = TRUE;
   GST_DEBUG ("offer:\n%s", text);
   GstWebRTCSessionDescription *offer
-    = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_OFFER, sdp);
+      = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_OFFER, sdp);
   GstPromise *promise = gst_promise_new_with_change_func (on_remote_description_set,
                                                           dc_engine_link_ref (self->link),
-                                                          (GDestroyNotify) dc_engine_link_unref);
+                                                          (GDestroyNotify)dc_engine_link_unref);
   g_signal_emit_by_name (self->webrtc, "set-remote-description", offer, promise);
   gst_webrtc_session_description_free (offer);
 }
@@ -289,7 +286,7 @@ handle_remote_ice (DcEngine *self, const DcMessage *msg)
   /* An empty candidate only marks the end of gathering. */
   if (candidate == NULL || *candidate == '\0' || mline < 0 || mline > G_MAXUINT)
     return;
-  g_signal_emit_by_name (self->webrtc, "add-ice-candidate", (guint) mline, candidate);
+  g_signal_emit_by_name (self->webrtc, "add-ice-candidate", (guint)mline, candidate);
 }
 
 typedef struct
@@ -335,8 +332,9 @@ update_ice_state (DcEngine *self, gpointer data)
       && self->state == DC_ENGINE_STATE_JOINED)
     set_state (self, DC_ENGINE_STATE_CONNECTED);
   else if (ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
-    fail (self, NULL, "No network path to the gateway's media (ICE failed); check the firewall "
-                      "and the --ice-address setting.");
+    fail (self, NULL,
+          "No network path to the gateway's media (ICE failed); check the firewall "
+          "and the --ice-address setting.");
 }
 
 static void
@@ -364,8 +362,7 @@ static void
 connect_webrtc_signals (DcEngine *self)
 {
   g_signal_connect_data (self->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate),
-                         dc_engine_link_ref (self->link), link_closure_notify,
-                         0);
+                         dc_engine_link_ref (self->link), link_closure_notify, 0);
   g_signal_connect_data (self->webrtc, "notify::ice-connection-state",
                          G_CALLBACK (on_ice_state_notify), dc_engine_link_ref (self->link),
                          link_closure_notify, 0);
@@ -484,8 +481,7 @@ on_signaling_bad_message (DcSignalingClient *client, const char *error, DcEngine
 }
 
 static void
-on_signaling_closed (DcSignalingClient *client, gboolean clean, const char *reason,
-                     DcEngine *self)
+on_signaling_closed (DcSignalingClient *client, gboolean clean, const char *reason, DcEngine *self)
 {
   if (is_finished (self))
     return;
@@ -640,8 +636,8 @@ dc_engine_class_init (DcEngineClass *klass)
   object_class->finalize = dc_engine_finalize;
 
   props[PROP_STATE]
-    = g_param_spec_enum ("state", NULL, NULL, DC_TYPE_ENGINE_STATE, DC_ENGINE_STATE_IDLE,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+      = g_param_spec_enum ("state", NULL, NULL, DC_TYPE_ENGINE_STATE, DC_ENGINE_STATE_IDLE,
+                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, props);
 
   signals[SIG_WELCOME] = g_signal_new ("welcome", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -649,19 +645,19 @@ dc_engine_class_init (DcEngineClass *klass)
   signals[SIG_LAYOUT_CHANGED] = g_signal_new ("layout-changed", type, G_SIGNAL_RUN_LAST, 0, NULL,
                                               NULL, NULL, G_TYPE_NONE, 0);
   signals[SIG_SITE_JOINED]
-    = g_signal_new ("site-joined", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+      = g_signal_new ("site-joined", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIG_SITE_LEFT] = g_signal_new ("site-left", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                          G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
   signals[SIG_SPEAKING] = g_signal_new ("speaking", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_DOUBLE);
   signals[SIG_GATEWAY_ERROR]
-    = g_signal_new ("gateway-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
-                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
-  signals[SIG_BYE] = g_signal_new ("bye", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                   G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[SIG_FIRST_FRAME] = g_signal_new ("first-frame", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                           NULL, G_TYPE_NONE, 0);
+      = g_signal_new ("gateway-error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                      G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BOOLEAN);
+  signals[SIG_BYE] = g_signal_new ("bye", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                                   1, G_TYPE_STRING);
+  signals[SIG_FIRST_FRAME]
+      = g_signal_new ("first-frame", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   GST_DEBUG_CATEGORY_INIT (dc_engine_debug, "dcengine", 0, "diemcau client engine");
 }
@@ -697,6 +693,6 @@ dc_engine_new (const DcEngineConfig *config)
   self->width = config->width > 0 ? config->width : 320;
   self->height = config->height > 0 ? config->height : 180;
   self->fps = config->fps > 0 ? config->fps : 15;
-  self->ice_addresses = g_strdupv ((char **) config->ice_addresses);
+  self->ice_addresses = g_strdupv ((char **)config->ice_addresses);
   return self;
 }

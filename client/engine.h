@@ -34,10 +34,10 @@ typedef struct
   const char *server_url; /* ws://host:port/ws */
   const char *site;
   const char *token;
-  double test_tone_hz;         /* > 0: send this sine instead of the microphone */
-  gboolean use_test_color;     /* send a solid colour instead of the camera */
-  guint32 test_color;          /* 0xRRGGBB */
-  int width, height, fps;      /* sent video; 0 = 320x180 at 15 fps */
+  double test_tone_hz;              /* > 0: send this sine instead of the microphone */
+  gboolean use_test_color;          /* send a solid colour instead of the camera */
+  guint32 test_color;               /* 0xRRGGBB */
+  int width, height, fps;           /* sent video; 0 = 320x180 at 15 fps */
   const char *const *ice_addresses; /* NULL = every interface; else only these */
 } DcEngineConfig;
 
@@ -59,8 +59,8 @@ typedef struct
 
 typedef struct
 {
-  double rtt_ms;        /* < 0 when the gateway has not reported one */
-  gint64 packets_lost;  /* over all inbound streams */
+  double rtt_ms;       /* < 0 when the gateway has not reported one */
+  gint64 packets_lost; /* over all inbound streams */
   guint64 video_bytes_received;
   guint64 audio_bytes_received;
 } DcEngineNetworkStats;

@@ -55,8 +55,8 @@ sample_tiles (Run *run, GstSample *sample)
                             GST_VIDEO_INFO_HEIGHT (&info), &cx, &cy);
       if (!dc_rgb_sample_square (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0),
                                  GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
-                                 GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), cx, cy,
-                                 TILE_SAMPLE_HALF, &rgb))
+                                 GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0), cx, cy, TILE_SAMPLE_HALF,
+                                 &rgb))
         continue;
       dc_rgb_to_hex (&rgb, hex);
       g_hash_table_replace (colours, g_strdup (t->site), g_strdup (hex));
@@ -83,8 +83,7 @@ write_snapshot (GstSample *sample, const char *path)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GstCaps) png_caps = gst_caps_new_empty_simple ("image/png");
-  g_autoptr (GstSample) png
-    = gst_video_convert_sample (sample, png_caps, 5 * GST_SECOND, &error);
+  g_autoptr (GstSample) png = gst_video_convert_sample (sample, png_caps, 5 * GST_SECOND, &error);
   GstMapInfo map;
   if (png == NULL || !gst_buffer_map (gst_sample_get_buffer (png), &map, GST_MAP_READ))
     {
@@ -92,7 +91,7 @@ write_snapshot (GstSample *sample, const char *path)
                   error != NULL ? error->message : "no data");
       return;
     }
-  if (!g_file_set_contents (path, (const char *) map.data, map.size, &error))
+  if (!g_file_set_contents (path, (const char *)map.data, map.size, &error))
     g_printerr ("diemcau-client: cannot write the snapshot: %s\n", error->message);
   gst_buffer_unmap (gst_sample_get_buffer (png), &map);
 }
@@ -150,8 +149,8 @@ measure_network (Run *run, const DcEngineMediaStats *stats)
       out.rtt_ms = net.rtt_ms;
       out.packets_lost = net.packets_lost;
       double seconds = stats->video_gaps.count > 0
-                         ? (g_get_monotonic_time () - stats->video_gaps.first_us) / 1e6
-                         : 0.0;
+                           ? (g_get_monotonic_time () - stats->video_gaps.first_us) / 1e6
+                           : 0.0;
       if (seconds > 0.5)
         out.bitrate_kbps = net.video_bytes_received * 8.0 / seconds / 1000.0;
     }
@@ -233,8 +232,8 @@ on_state (DcEngine *engine, GParamSpec *pspec, Run *run)
     {
       g_clear_handle_id (&run->join_timer, g_source_remove);
       if (run->options->duration_s > 0)
-        run->duration_timer = g_timeout_add ((guint) (run->options->duration_s * 1000),
-                                             on_duration_over, run);
+        run->duration_timer
+            = g_timeout_add ((guint)(run->options->duration_s * 1000), on_duration_over, run);
     }
   else if (state == DC_ENGINE_STATE_FAILED || state == DC_ENGINE_STATE_CLOSED)
     {
@@ -288,8 +287,7 @@ on_layout (DcEngine *engine, Run *run)
 }
 
 static void
-on_gateway_error (DcEngine *engine, const char *code, const char *message, gboolean fatal,
-                  Run *run)
+on_gateway_error (DcEngine *engine, const char *code, const char *message, gboolean fatal, Run *run)
 {
   g_autofree char *reason = g_strdup_printf ("%s: %s", code, message);
   dc_report_add_event (run->report, seconds_since_join (run), "error", NULL, reason);

@@ -49,8 +49,7 @@ make_context (Options *o)
       "Send a sine of this frequency instead of the microphone", "HZ" },
     { "test-color", 0, 0, G_OPTION_ARG_STRING, &o->test_color,
       "Send this solid colour instead of the camera", "RRGGBB" },
-    { "video-size", 0, 0, G_OPTION_ARG_STRING, &o->video_size, "Sent video size (320x180)",
-      "WxH" },
+    { "video-size", 0, 0, G_OPTION_ARG_STRING, &o->video_size, "Sent video size (320x180)", "WxH" },
     { "fps", 0, 0, G_OPTION_ARG_INT, &o->fps, "Sent frame rate (15)", "N" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o->duration,
       "Leave after this many seconds in the conference (default: until Ctrl-C)", "S" },
@@ -68,9 +67,9 @@ make_context (Options *o)
   GOptionContext *context = g_option_context_new ("- join a diemcau conference");
   g_option_context_add_main_entries (context, entries, NULL);
   g_option_context_set_description (
-    context, "Exit status: 0 joined and ran its duration; 1 could not start, connect or "
-             "negotiate; 2 bad usage;\n3 the gateway refused (bad-token, unknown-site...); "
-             "4 disconnected before the end.\n");
+      context, "Exit status: 0 joined and ran its duration; 1 could not start, connect or "
+               "negotiate; 2 bad usage;\n3 the gateway refused (bad-token, unknown-site...); "
+               "4 disconnected before the end.\n");
   g_option_context_add_group (context, gst_init_get_option_group ());
   return context;
 }
@@ -86,8 +85,7 @@ parse_probe_tones (const char *text, GArray *out, GError **error)
       if (end == parts[i] || *end != '\0' || f <= 0 || f >= DC_ENGINE_AUDIO_RATE / 2)
         {
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--probe-tones: \"%s\" is not a frequency between 0 and 24000 Hz",
-                       parts[i]);
+                       "--probe-tones: \"%s\" is not a frequency between 0 and 24000 Hz", parts[i]);
           return FALSE;
         }
       g_array_append_val (out, f);
@@ -128,8 +126,8 @@ read_token (const char *path, GError **error)
 static gboolean
 check_required (const Options *o, GError **error)
 {
-  const char *missing = o->server == NULL ? "--server"
-                        : o->site == NULL ? "--site"
+  const char *missing = o->server == NULL       ? "--server"
+                        : o->site == NULL       ? "--site"
                         : o->token_file == NULL ? "--token-file"
                                                 : NULL;
   if (missing != NULL)
@@ -142,8 +140,8 @@ run (Options *o, GError **error)
 {
   DcHeadlessOptions h = { 0 };
   g_autoptr (GArray) probes = g_array_new (FALSE, FALSE, sizeof (double));
-  if (!check_required (o, error) || !parse_video_size (o->video_size, &h.engine.width,
-                                                       &h.engine.height, error)
+  if (!check_required (o, error)
+      || !parse_video_size (o->video_size, &h.engine.width, &h.engine.height, error)
       || (o->probe_tones != NULL && !parse_probe_tones (o->probe_tones, probes, error)))
     return DC_EXIT_USAGE;
   if (o->test_color != NULL)
@@ -156,7 +154,7 @@ run (Options *o, GError **error)
           return DC_EXIT_USAGE;
         }
       h.engine.use_test_color = TRUE;
-      h.engine.test_color = ((guint32) rgb.r << 16) | ((guint32) rgb.g << 8) | rgb.b;
+      h.engine.test_color = ((guint32)rgb.r << 16) | ((guint32)rgb.g << 8) | rgb.b;
     }
   if (o->fps < 0 || o->fps > 60 || o->test_tone < 0 || o->test_tone >= 24000)
     {
@@ -173,11 +171,11 @@ run (Options *o, GError **error)
   h.engine.token = token;
   h.engine.test_tone_hz = o->test_tone;
   h.engine.fps = o->fps;
-  h.engine.ice_addresses = (const char *const *) o->ice_addresses;
+  h.engine.ice_addresses = (const char *const *)o->ice_addresses;
   h.duration_s = o->duration;
   h.report_path = o->report;
   h.snapshot_path = o->snapshot;
-  h.probe_tones = (const double *) probes->data;
+  h.probe_tones = (const double *)probes->data;
   h.n_probe_tones = probes->len;
   return dc_headless_run (&h);
 }

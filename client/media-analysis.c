@@ -26,7 +26,7 @@ dc_goertzel_dbfs (const float *samples, gsize n_samples, double rate, double fre
   double s1 = 0.0, s2 = 0.0, window_sum = 0.0;
   for (gsize i = 0; i < n_samples; i++)
     {
-      double w = 0.5 - 0.5 * cos (2.0 * G_PI * (double) i / (double) (n_samples - 1));
+      double w = 0.5 - 0.5 * cos (2.0 * G_PI * (double)i / (double)(n_samples - 1));
       double s0 = w * samples[i] + coeff * s1 - s2;
       s2 = s1;
       s1 = s0;
@@ -46,8 +46,8 @@ dc_rms_dbfs (const float *samples, gsize n_samples)
     return DC_LEVEL_FLOOR_DBFS;
   double sum = 0.0;
   for (gsize i = 0; i < n_samples; i++)
-    sum += (double) samples[i] * samples[i];
-  return amplitude_to_dbfs (sqrt (sum / (double) n_samples));
+    sum += (double)samples[i] * samples[i];
+  return amplitude_to_dbfs (sqrt (sum / (double)n_samples));
 }
 
 gboolean
@@ -64,7 +64,7 @@ dc_rgb_sample_square (const guint8 *data, int width, int height, int stride, int
   guint64 sum[3] = { 0, 0, 0 }, n = 0;
   for (int y = y0; y <= y1; y++)
     {
-      const guint8 *row = data + (gsize) y * (gsize) stride;
+      const guint8 *row = data + (gsize)y * (gsize)stride;
       for (int x = x0; x <= x1; x++)
         {
           sum[0] += row[3 * x];
@@ -73,9 +73,9 @@ dc_rgb_sample_square (const guint8 *data, int width, int height, int stride, int
           n++;
         }
     }
-  out->r = (guint8) ((sum[0] + n / 2) / n);
-  out->g = (guint8) ((sum[1] + n / 2) / n);
-  out->b = (guint8) ((sum[2] + n / 2) / n);
+  out->r = (guint8)((sum[0] + n / 2) / n);
+  out->g = (guint8)((sum[1] + n / 2) / n);
+  out->b = (guint8)((sum[2] + n / 2) / n);
   return TRUE;
 }
 
@@ -83,10 +83,10 @@ void
 dc_tile_sample_point (int x, int y, int w, int h, int layout_w, int layout_h, int frame_w,
                       int frame_h, int *cx, int *cy)
 {
-  double sx = (layout_w > 0) ? (double) frame_w / layout_w : 1.0;
-  double sy = (layout_h > 0) ? (double) frame_h / layout_h : 1.0;
-  *cx = (int) lround ((x + w / 2.0) * sx);
-  *cy = (int) lround ((y + h * 0.4) * sy);
+  double sx = (layout_w > 0) ? (double)frame_w / layout_w : 1.0;
+  double sy = (layout_h > 0) ? (double)frame_h / layout_h : 1.0;
+  *cx = (int)lround ((x + w / 2.0) * sx);
+  *cy = (int)lround ((y + h * 0.4) * sy);
 }
 
 void
@@ -112,7 +112,7 @@ dc_rgb_from_hex (const char *hex, DcRgb *out)
       int hi = g_ascii_xdigit_value (hex[2 * i]), lo = g_ascii_xdigit_value (hex[2 * i + 1]);
       if (hi < 0 || lo < 0)
         return FALSE;
-      v[i] = (guint8) (hi * 16 + lo);
+      v[i] = (guint8)(hi * 16 + lo);
     }
   out->r = v[0];
   out->g = v[1];

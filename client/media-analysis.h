@@ -25,9 +25,9 @@ typedef struct
  * the frame. FALSE when the centre lies outside the frame. */
 gboolean dc_rgb_sample_square (const guint8 *data, int width, int height, int stride, int cx,
                                int cy, int half, DcRgb *out);
-/* The point a tile is sampled at: centred horizontally, at 40% of its height so the label bar at the
- * bottom of the tile is not hit. Tile geometry is in layout coordinates (layout_w x layout_h) and is
- * scaled to the frame size. */
+/* The point a tile is sampled at: centred horizontally, at 40% of its height so the label bar at
+ * the bottom of the tile is not hit. Tile geometry is in layout coordinates (layout_w x layout_h)
+ * and is scaled to the frame size. */
 void dc_tile_sample_point (int x, int y, int w, int h, int layout_w, int layout_h, int frame_w,
                            int frame_h, int *cx, int *cy);
 /* "RRGGBB", uppercase; buf holds at least 7 bytes. */

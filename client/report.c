@@ -99,7 +99,7 @@ dc_report_set_error (DcReport *r, const char *error)
 void
 dc_report_set_audio (DcReport *r, const DcReportAudio *a)
 {
-  json_object_set_int_member (r->audio, "samples_received", (gint64) a->samples_received);
+  json_object_set_int_member (r->audio, "samples_received", (gint64)a->samples_received);
   json_object_set_double_member (r->audio, "rms_dbfs", round_to (a->rms_dbfs, 0.1));
   json_object_set_double_member (r->audio, "max_gap_ms", round_to (a->max_gap_ms, 0.1));
 }
@@ -119,7 +119,7 @@ dc_report_set_probe (DcReport *r, double freq_hz, double level_dbfs)
 void
 dc_report_set_video (DcReport *r, const DcReportVideo *v)
 {
-  json_object_set_int_member (r->video, "frames_received", (gint64) v->frames_received);
+  json_object_set_int_member (r->video, "frames_received", (gint64)v->frames_received);
   json_object_set_int_member (r->video, "width", v->width);
   json_object_set_int_member (r->video, "height", v->height);
   json_object_set_double_member (r->video, "max_gap_ms", round_to (v->max_gap_ms, 0.1));
@@ -174,14 +174,13 @@ dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, guint64 frames
         json_object_set_string_member (colours, key, value);
     }
   json_object_set_object_member (point, "tiles", colours);
-  json_object_set_int_member (point, "frames", (gint64) frames);
-  json_object_set_int_member (point, "audio_samples", (gint64) audio_samples);
+  json_object_set_int_member (point, "frames", (gint64)frames);
+  json_object_set_int_member (point, "audio_samples", (gint64)audio_samples);
   json_array_add_object_element (r->timeline, point);
 }
 
 void
-dc_report_add_event (DcReport *r, double t, const char *type, const char *site,
-                     const char *reason)
+dc_report_add_event (DcReport *r, double t, const char *type, const char *site, const char *reason)
 {
   JsonObject *event = json_object_new ();
   json_object_set_double_member (event, "t", round_to (t, 0.01));

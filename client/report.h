@@ -26,7 +26,7 @@ typedef struct
 
 typedef struct
 {
-  double rtt_ms;     /* < 0 when unknown */
+  double rtt_ms; /* < 0 when unknown */
   gint64 packets_lost;
   double bitrate_kbps;
 } DcReportNetwork;

@@ -85,12 +85,12 @@ on_connect_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_autoptr (DcSignalingClient) self = user_data; /* ref taken for the request */
   g_autoptr (GError) error = NULL;
   SoupWebsocketConnection *conn
-    = soup_session_websocket_connect_finish (SOUP_SESSION (source), res, &error);
+      = soup_session_websocket_connect_finish (SOUP_SESSION (source), res, &error);
 
   if (conn == NULL)
     {
       g_autofree char *reason
-        = g_strdup_printf ("Cannot connect to %s: %s", self->url, error->message);
+          = g_strdup_printf ("Cannot connect to %s: %s", self->url, error->message);
       emit_closed (self, FALSE, reason);
       return;
     }
@@ -113,7 +113,8 @@ dc_signaling_client_connect (DcSignalingClient *self)
   SoupMessage *msg = soup_message_new (SOUP_METHOD_GET, self->url);
   if (msg == NULL)
     {
-      g_autofree char *reason = g_strdup_printf ("Cannot connect to %s: not a valid URL", self->url);
+      g_autofree char *reason
+          = g_strdup_printf ("Cannot connect to %s: not a valid URL", self->url);
       emit_closed (self, FALSE, reason);
       return;
     }
@@ -179,11 +180,11 @@ dc_signaling_client_class_init (DcSignalingClientClass *klass)
   signals[SIG_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                        NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIG_BAD_MESSAGE]
-    = g_signal_new ("bad-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                    NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
-  signals[SIG_CLOSED] = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
-                                      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_BOOLEAN,
-                                      G_TYPE_STRING);
+      = g_signal_new ("bad-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIG_CLOSED]
+      = g_signal_new ("closed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, G_TYPE_BOOLEAN, G_TYPE_STRING);
 }
 
 static void

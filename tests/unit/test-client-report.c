@@ -82,8 +82,8 @@ test_full_report (void)
   JsonArray *timeline = json_object_get_array_member (root, "timeline");
   JsonObject *p0 = json_array_get_object_element (timeline, 0);
   g_assert_cmpstr (
-    json_object_get_string_member (json_object_get_object_member (p0, "tiles"), "ubnd-tinh"), ==,
-    "C03030");
+      json_object_get_string_member (json_object_get_object_member (p0, "tiles"), "ubnd-tinh"), ==,
+      "C03030");
   g_assert_cmpint (json_object_get_int_member (p0, "audio_samples"), ==, 48000);
 
   JsonArray *events = json_object_get_array_member (root, "events");

@@ -11,7 +11,7 @@ make_sines (gsize n, const double *freqs, const double *amps, int n_tones)
   float *buf = g_new0 (float, n);
   for (gsize i = 0; i < n; i++)
     for (int t = 0; t < n_tones; t++)
-      buf[i] += (float) (amps[t] * sin (2.0 * G_PI * freqs[t] * (double) i / RATE + 0.3 * t));
+      buf[i] += (float)(amps[t] * sin (2.0 * G_PI * freqs[t] * (double)i / RATE + 0.3 * t));
   return buf;
 }
 
@@ -19,7 +19,7 @@ static void
 test_goertzel_single_tone (void)
 {
   const double freq = 440.0, amp = 0.3; /* -10.46 dBFS, the test tone volume */
-  gsize n = 2 * (gsize) RATE;
+  gsize n = 2 * (gsize)RATE;
   g_autofree float *buf = make_sines (n, &freq, &amp, 1);
 
   double present = dc_goertzel_dbfs (buf, n, RATE, 440.0);
@@ -37,7 +37,7 @@ test_goertzel_mix (void)
   /* A mix-minus of three sites with tones at different levels; a fourth tone is not in it. */
   const double freqs[] = { 523.0, 659.0, 784.0 };
   const double amps[] = { 0.3, 0.1, 0.05 };
-  gsize n = 2 * (gsize) RATE;
+  gsize n = 2 * (gsize)RATE;
   g_autofree float *buf = make_sines (n, freqs, amps, 3);
 
   for (int t = 0; t < 3; t++)
@@ -61,7 +61,7 @@ static void
 test_rms (void)
 {
   const double freq = 1000.0, amp = 0.5;
-  gsize n = (gsize) RATE;
+  gsize n = (gsize)RATE;
   g_autofree float *buf = make_sines (n, &freq, &amp, 1);
   /* RMS of a sine is A / sqrt(2). */
   g_assert_cmpfloat_with_epsilon (dc_rms_dbfs (buf, n), 20.0 * log10 (amp / sqrt (2.0)), 0.05);
@@ -72,7 +72,7 @@ test_rms (void)
 static guint8 *
 make_frame (int w, int h, int stride, const DcRgb colours[4])
 {
-  guint8 *data = g_malloc0 ((gsize) stride * h);
+  guint8 *data = g_malloc0 ((gsize)stride * h);
   for (int y = 0; y < h; y++)
     for (int x = 0; x < w; x++)
       {
@@ -81,7 +81,7 @@ make_frame (int w, int h, int stride, const DcRgb colours[4])
         DcRgb c = colours[ty * 2 + tx];
         if (local_y >= (h / 2) * 4 / 5)
           c = (DcRgb){ 255, 255, 255 };
-        guint8 *p = data + (gsize) y * stride + 3 * x;
+        guint8 *p = data + (gsize)y * stride + 3 * x;
         p[0] = c.r;
         p[1] = c.g;
         p[2] = c.b;
@@ -92,8 +92,8 @@ make_frame (int w, int h, int stride, const DcRgb colours[4])
 static void
 test_tile_colours (void)
 {
-  const DcRgb colours[4] = { { 0xC0, 0x30, 0x30 }, { 0x30, 0xC0, 0x30 },
-                             { 0x30, 0x30, 0xC0 }, { 0xE0, 0xE0, 0x20 } };
+  const DcRgb colours[4]
+      = { { 0xC0, 0x30, 0x30 }, { 0x30, 0xC0, 0x30 }, { 0x30, 0x30, 0xC0 }, { 0xE0, 0xE0, 0x20 } };
   int w = 320, h = 180, stride = 320 * 3 + 4; /* padded rows, as video frames often have */
   g_autofree guint8 *frame = make_frame (w, h, stride, colours);
   const char *expected[4] = { "C03030", "30C030", "3030C0", "E0E020" };
