@@ -697,6 +697,71 @@ dc_message_get_array (const DcMessage *message, const char *field)
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* A double node json-glib 1.6 writes as valid JSON. Its generator appends ".0" to any number
+ * printed without a '.', so 1e22 would come out as "1e+22.0". Such values are integral: they become
+ * ints where they fit, else move one step toward zero. JSON has no infinities: those become null.
+ */
+static JsonNode *
+output_double (double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+  if (!isfinite (v))
+    return json_node_init_null (json_node_alloc ());
+  for (int step = 0; step < 4; step++)
+    {
+      if (strchr (g_ascii_dtostr (buf, sizeof buf, v), '.') != NULL || strchr (buf, 'e') == NULL)
+        break;
+      if (v > -9e18 && v < 9e18 && (double)(gint64)v == v)
+        return json_node_init_int (json_node_alloc (), (gint64)v);
+      union
+      {
+        double d;
+        guint64 u;
+      } bits = { .d = v };
+      bits.u--; /* the next double toward zero, for any finite non-zero value */
+      v = bits.d;
+    }
+  return json_node_init_double (json_node_alloc (), v);
+}
+
+/* A deep copy of node for output, with doubles made safe for the generator. */
+static JsonNode *
+output_copy (JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *copy = json_object_new ();
+        JsonObjectIter iter;
+        const char *name;
+        JsonNode *member;
+
+        json_object_iter_init (&iter, json_node_get_object (node));
+        while (json_object_iter_next (&iter, &name, &member))
+          json_object_set_member (copy, name, output_copy (member));
+        return json_node_init_object (json_node_alloc (), copy);
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+        JsonArray *copy = json_array_sized_new (json_array_get_length (array));
+
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          json_array_add_element (copy, output_copy (json_array_get_element (array, i)));
+        return json_node_init_array (json_node_alloc (), copy);
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
+        return output_double (json_node_get_double (node));
+      return json_node_copy (node);
+    case JSON_NODE_NULL:
+    default:
+      return json_node_copy (node);
+    }
+}
+
 char *
 dc_message_serialize (DcMsgType type, JsonObject *body)
 {
@@ -713,7 +778,7 @@ dc_message_serialize (DcMsgType type, JsonObject *body)
       json_object_iter_init (&iter, body);
       while (json_object_iter_next (&iter, &name, &node))
         if (strcmp (name, "type") != 0)
-          json_object_set_member (obj, name, json_node_copy (node));
+          json_object_set_member (obj, name, output_copy (node));
     }
 
   g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), obj);

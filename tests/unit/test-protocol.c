@@ -570,6 +570,26 @@ test_serialize_body (void)
   g_assert_cmpstr (json_object_get_string_member (body, "type"), ==, "offer");
 }
 
+static void
+test_serialize_doubles (void)
+{
+  g_autoptr (JsonObject) body = json_object_new ();
+
+  /* json-glib 1.6 alone would write 1e22 as "1e+22.0", which is not JSON. */
+  json_object_set_string_member (body, "site", "a");
+  json_object_set_double_member (body, "level", 1e22);
+  json_object_set_double_member (body, "big", 1e262);
+  json_object_set_double_member (body, "plain", -20.5);
+  json_object_set_double_member (body, "inf", 1.0 / 0.0);
+
+  g_autofree char *text = dc_message_serialize (DC_MSG_SPEAKING, body);
+  g_autoptr (DcMessage) msg = parse_ok (text, DC_SENDER_GATEWAY);
+  g_assert_cmpfloat_with_epsilon (dc_message_get_double (msg, "level", 0), 1e22, 1e7);
+  g_assert_cmpfloat_with_epsilon (dc_message_get_double (msg, "big", 0), 1e262, 1e247);
+  g_assert_cmpfloat (dc_message_get_double (msg, "plain", 0), ==, -20.5);
+  g_assert_nonnull (strstr (text, "\"inf\":null"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -594,6 +614,7 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/parse/unknown-fields", test_unknown_fields_ignored);
   g_test_add_func ("/protocol/build/round-trip", test_builders);
   g_test_add_func ("/protocol/build/serialize-body", test_serialize_body);
+  g_test_add_func ("/protocol/build/serialize-doubles", test_serialize_doubles);
 
   return g_test_run ();
 }
