@@ -9,6 +9,7 @@
 #define JOIN_TIMEOUT_S 15
 #define TILE_SAMPLE_HALF 3 /* averages a 7x7 square */
 #define PROBE_WINDOW_S 2
+#define TIMELINE_PROBE_WINDOW_S 1
 
 typedef struct
 {
@@ -65,6 +66,26 @@ sample_tiles (Run *run, GstSample *sample)
   return colours;
 }
 
+/* Level of every --probe-tones frequency over the last window_s seconds received. */
+static GHashTable *
+measure_probes (Run *run, guint window_s)
+{
+  if (run->options->n_probe_tones == 0)
+    return NULL;
+  gsize max = window_s * DC_ENGINE_AUDIO_RATE;
+  g_autofree float *tail = g_new (float, max);
+  gsize n = dc_engine_copy_audio_tail (run->engine, tail, max);
+  GHashTable *probes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < run->options->n_probe_tones; i++)
+    {
+      double f = run->options->probe_tones[i];
+      double *level = g_new (double, 1);
+      *level = dc_goertzel_dbfs (tail, n, DC_ENGINE_AUDIO_RATE, f);
+      g_hash_table_replace (probes, g_strdup_printf ("%g", f), level);
+    }
+  return probes;
+}
+
 static gboolean
 on_timeline_tick (gpointer user_data)
 {
@@ -73,8 +94,9 @@ on_timeline_tick (gpointer user_data)
   dc_engine_get_media_stats (run->engine, &stats);
   g_autoptr (GstSample) sample = dc_engine_dup_last_frame (run->engine);
   g_autoptr (GHashTable) colours = sample_tiles (run, sample);
-  dc_report_add_timeline (run->report, seconds_since_join (run), colours, stats.video_frames,
-                          stats.audio_samples);
+  g_autoptr (GHashTable) probes = measure_probes (run, TIMELINE_PROBE_WINDOW_S);
+  dc_report_add_timeline (run->report, seconds_since_join (run), colours, probes,
+                          stats.video_frames, stats.audio_samples);
   return G_SOURCE_CONTINUE;
 }
 

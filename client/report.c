@@ -159,8 +159,8 @@ dc_report_set_network (DcReport *r, const DcReportNetwork *n)
 }
 
 void
-dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, guint64 frames,
-                        guint64 audio_samples)
+dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, GHashTable *probes,
+                        guint64 frames, guint64 audio_samples)
 {
   JsonObject *point = json_object_new ();
   JsonObject *colours = json_object_new ();
@@ -174,6 +174,16 @@ dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, guint64 frames
         json_object_set_string_member (colours, key, value);
     }
   json_object_set_object_member (point, "tiles", colours);
+  if (probes != NULL)
+    {
+      JsonObject *levels = json_object_new ();
+      GHashTableIter iter;
+      gpointer key, value;
+      g_hash_table_iter_init (&iter, probes);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        json_object_set_double_member (levels, key, round_to (*(double *)value, 0.1));
+      json_object_set_object_member (point, "probes", levels);
+    }
   json_object_set_int_member (point, "frames", (gint64)frames);
   json_object_set_int_member (point, "audio_samples", (gint64)audio_samples);
   json_array_add_object_element (r->timeline, point);

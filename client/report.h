@@ -45,9 +45,10 @@ void dc_report_set_video (DcReport *report, const DcReportVideo *video);
 void dc_report_add_tile (DcReport *report, const char *site, int x, int y, int width, int height,
                          const char *rgb);
 void dc_report_set_network (DcReport *report, const DcReportNetwork *network);
-/* tiles: site id -> "RRGGBB"; not consumed. */
-void dc_report_add_timeline (DcReport *report, double t, GHashTable *tiles, guint64 frames,
-                             guint64 audio_samples);
+/* tiles: site id -> "RRGGBB"; probes: frequency text -> level (double*); neither consumed,
+ * either may be NULL. */
+void dc_report_add_timeline (DcReport *report, double t, GHashTable *tiles, GHashTable *probes,
+                             guint64 frames, guint64 audio_samples);
 /* site and reason may be NULL. */
 void dc_report_add_event (DcReport *report, double t, const char *type, const char *site,
                           const char *reason);

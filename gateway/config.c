@@ -455,7 +455,7 @@ config_new_with_defaults (void)
   c->framerate = 25;
   c->bitrate_kbps = 2000;
   c->codec = g_strdup ("vp8");
-  c->audio_bitrate_kbps = 32;
+  c->audio_bitrate_kbps = 64;
   c->sites = g_ptr_array_new_with_free_func ((GDestroyNotify) site_config_free);
   return c;
 }

@@ -43,7 +43,7 @@ typedef struct
   guint bitrate_kbps;     /* default 2000 */
   char *codec;            /* "vp8" (default) or "h264" */
   /* [audio] */
-  guint audio_bitrate_kbps; /* default 32 */
+  guint audio_bitrate_kbps; /* default 64 */
   /* [site:*] in file order; the chair is always present exactly once after validation */
   GPtrArray *sites;       /* of DcSiteConfig*, owned */
   char *source_path;      /* file it was loaded from, or NULL */

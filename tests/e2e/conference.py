@@ -9,18 +9,22 @@ import subprocess
 import tempfile
 import time
 
+# The tones are chosen so that no sum, difference or 2a-b product of any of them lands within
+# 20 Hz of another, and they stay 200 Hz apart so Opus's quantisation noise around one
+# tone does not read as another: the limiter and Opus create such products when nine tones are mixed loud,
+# and one landing on a site's own frequency would look like its own voice coming back.
 SITES = [
     # id, name, role, tone Hz, colour
-    ("ubnd-tinh", "UBND tỉnh Thái Nguyên", "chair", 310, "e02020"),
-    ("tp-thai-nguyen", "TP Thái Nguyên", "district", 430, "20c020"),
-    ("tp-song-cong", "TP Sông Công", "district", 550, "2040e0"),
-    ("tx-pho-yen", "TX Phổ Yên", "district", 670, "e0e020"),
-    ("dinh-hoa", "Định Hóa", "district", 790, "e020e0"),
-    ("dai-tu", "Đại Từ", "district", 1030, "20e0e0"),
-    ("phu-luong", "Phú Lương", "district", 1150, "f08000"),
-    ("dong-hy", "Đồng Hỷ", "district", 1270, "8000f0"),
-    ("vo-nhai", "Võ Nhai", "district", 1390, "ffffff"),
-    ("phu-binh", "Phú Bình", "district", 1510, "006040"),
+    ("ubnd-tinh", "UBND tỉnh Thái Nguyên", "chair", 510, "e02020"),
+    ("tp-thai-nguyen", "TP Thái Nguyên", "district", 730, "20c020"),
+    ("tp-song-cong", "TP Sông Công", "district", 1430, "2040e0"),
+    ("tx-pho-yen", "TX Phổ Yên", "district", 1810, "e0e020"),
+    ("dinh-hoa", "Định Hóa", "district", 2100, "e020e0"),
+    ("dai-tu", "Đại Từ", "district", 2450, "20e0e0"),
+    ("phu-luong", "Phú Lương", "district", 3040, "f08000"),
+    ("dong-hy", "Đồng Hỷ", "district", 3280, "8000f0"),
+    ("vo-nhai", "Võ Nhai", "district", 3590, "ffffff"),
+    ("phu-binh", "Phú Bình", "district", 3850, "006040"),
 ]
 
 
@@ -55,7 +59,7 @@ class Conference:
             f"framerate={framerate}",
             f"bitrate-kbps={bitrate}",
             "[audio]",
-            "bitrate-kbps=32",
+            "bitrate-kbps=64",
         ]
         for site_id, name, role, _, _ in SITES:
             lines += [f"[site:{site_id}]", f"name={name}", f"role={role}",

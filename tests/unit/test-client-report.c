@@ -49,7 +49,7 @@ test_full_report (void)
   dc_report_set_network (report, &(DcReportNetwork){ 1.5, 3, 140.2 });
   g_autoptr (GHashTable) tiles = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (tiles, "ubnd-tinh", "C03030");
-  dc_report_add_timeline (report, 1.0, tiles, 15, 48000);
+  dc_report_add_timeline (report, 1.0, tiles, NULL, 15, 48000);
   dc_report_add_event (report, 3.2, "site-left", "dinh-hoa", "left");
   dc_report_add_event (report, 4.0, "first-frame", NULL, NULL);
 

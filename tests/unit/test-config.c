@@ -154,7 +154,7 @@ test_defaults (void)
   g_assert_cmpuint (c->framerate, ==, 25);
   g_assert_cmpuint (c->bitrate_kbps, ==, 2000);
   g_assert_cmpstr (c->codec, ==, "vp8");
-  g_assert_cmpuint (c->audio_bitrate_kbps, ==, 32);
+  g_assert_cmpuint (c->audio_bitrate_kbps, ==, 64);
   g_assert_null (c->source_path);
   g_assert_cmpstr (dc_role_to_string (dc_config_chair (c)->role), ==, "chair");
 }
