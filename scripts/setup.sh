@@ -12,6 +12,7 @@ packages=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-nice gstreamer1.0-x
   libpango1.0-dev libcairo2-dev python3
   fonts-dejavu-core openssl ca-certificates procps
+  libgtk-3-dev gstreamer1.0-gtk3 xvfb xauth imagemagick
 )
 
 missing=()
