@@ -3,6 +3,7 @@
 #include "engine-private.h"
 
 #include <gst/app/app.h>
+#include "engine-load.h"
 #include <gst/video/video.h>
 #include <nice/agent.h>
 
@@ -187,6 +188,11 @@ on_pad_added (GstElement *webrtc, GstPad *pad, DcEngine *self)
   if (caps == NULL)
     caps = gst_pad_query_caps (pad, NULL);
   const char *media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
+  if (dc_engine_get_load (self) != NULL)
+    {
+      dc_engine_load_link_receive (dc_engine_get_load (self), self->pipeline, pad, media);
+      return;
+    }
   const char *description = receive_description (media);
   if (description == NULL)
     {
@@ -264,8 +270,11 @@ dc_engine_media_start (DcEngine *self, GError **error)
   gst_bin_add (GST_BIN (self->pipeline), self->webrtc);
   g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_pad_added), self);
 
-  g_autofree char *video = video_send_description (self);
-  g_autofree char *audio = audio_send_description (self);
+  DcEngineLoad *load = dc_engine_get_load (self);
+  g_autofree char *video
+      = load != NULL ? dc_engine_load_video_description (load) : video_send_description (self);
+  g_autofree char *audio
+      = load != NULL ? dc_engine_load_audio_description (load) : audio_send_description (self);
   if (!configure_ice (self, error) || !add_send_branch (self, video, VIDEO_RTP_CAPS, error)
       || !add_send_branch (self, audio, AUDIO_RTP_CAPS, error))
     {
@@ -283,6 +292,11 @@ dc_engine_media_start (DcEngine *self, GError **error)
       dc_engine_media_stop (self);
       return FALSE;
     }
+  if (load != NULL && !dc_engine_load_start (load, self->pipeline, error))
+    {
+      dc_engine_media_stop (self);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -294,6 +308,8 @@ dc_engine_media_stop (DcEngine *self)
       g_source_remove (self->bus_watch);
       self->bus_watch = 0;
     }
+  if (dc_engine_get_load (self) != NULL)
+    dc_engine_load_stop (dc_engine_get_load (self));
   if (self->pipeline != NULL)
     {
       /* Setting NULL joins the streaming threads: no appsink callback runs after this. */

@@ -4,6 +4,7 @@
 #include <glib-unix.h>
 #include <gst/video/video.h>
 
+#include "engine-load.h"
 #include "report.h"
 
 #define JOIN_TIMEOUT_S 15
@@ -199,6 +200,9 @@ finish_run (Run *run, int exit_code)
   measure_network (run, &stats); /* needs the live session: before leaving */
   measure_audio (run, &stats);
   measure_video (run, &stats);
+  if (dc_engine_get_load (run->engine) != NULL)
+    dc_report_set_audio_packets (run->report,
+                                 dc_engine_load_get_audio_packets (dc_engine_get_load (run->engine)));
 
   dc_engine_leave (run->engine);
   if (exit_code != DC_EXIT_OK)
@@ -348,7 +352,9 @@ dc_headless_run (const DcHeadlessOptions *options)
   connect_engine (&run);
 
   g_autoptr (GError) error = NULL;
-  if (!dc_engine_start (run.engine, &error))
+  if ((options->load_media_dir != NULL
+       && !dc_engine_set_load_media (run.engine, options->load_media_dir, &error))
+      || !dc_engine_start (run.engine, &error))
     {
       g_printerr ("diemcau-client: %s\n", error->message);
       dc_report_set_error (run.report, error->message);

@@ -24,6 +24,7 @@ typedef struct
   const char *snapshot_path; /* NULL: no snapshot */
   const double *probe_tones; /* Hz */
   guint n_probe_tones;
+  const char *load_media_dir; /* NULL: test sources; else pre-encoded media, see engine-load.h */
 } DcHeadlessOptions;
 
 /* Runs on the thread-default main context and returns an exit code. */

@@ -17,6 +17,7 @@ typedef struct
   double duration;
   char *report, *snapshot, *probe_tones;
   char **ice_addresses;
+  char *load_media;
   gboolean version;
 } Options;
 
@@ -32,6 +33,7 @@ options_clear (Options *o)
   g_free (o->snapshot);
   g_free (o->probe_tones);
   g_strfreev (o->ice_addresses);
+  g_free (o->load_media);
 }
 
 static GOptionContext *
@@ -61,6 +63,10 @@ make_context (Options *o)
       "Report the received level of these frequencies", "HZ,HZ,..." },
     { "ice-address", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->ice_addresses,
       "Use only this local address for media (repeatable)", "ADDR" },
+    { "load-media", 0, 0, G_OPTION_ARG_FILENAME, &o->load_media,
+      "Send pre-encoded media from DIR in a loop and count what arrives without decoding "
+      "(load testing)",
+      "DIR" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL },
     { NULL },
   };
@@ -177,6 +183,7 @@ run (Options *o, GError **error)
   h.snapshot_path = o->snapshot;
   h.probe_tones = (const double *)probes->data;
   h.n_probe_tones = probes->len;
+  h.load_media_dir = o->load_media;
   return dc_headless_run (&h);
 }
 

@@ -105,6 +105,12 @@ dc_report_set_audio (DcReport *r, const DcReportAudio *a)
 }
 
 void
+dc_report_set_audio_packets (DcReport *r, guint64 packets)
+{
+  json_object_set_int_member (r->audio, "packets_received", (gint64)packets);
+}
+
+void
 dc_report_set_probe (DcReport *r, double freq_hz, double level_dbfs)
 {
   char key[G_ASCII_DTOSTR_BUF_SIZE];

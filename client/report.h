@@ -41,6 +41,8 @@ void dc_report_set_audio (DcReport *report, const DcReportAudio *audio);
 /* Level of one probed frequency, in dBFS. */
 void dc_report_set_probe (DcReport *report, double freq_hz, double level_dbfs);
 void dc_report_set_video (DcReport *report, const DcReportVideo *video);
+/* Opus packets counted without decoding (load mode); adds audio.packets_received. */
+void dc_report_set_audio_packets (DcReport *report, guint64 packets);
 /* rgb NULL when the tile could not be sampled (no frame, outside the frame). */
 void dc_report_add_tile (DcReport *report, const char *site, int x, int y, int width, int height,
                          const char *rgb);
