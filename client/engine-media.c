@@ -19,19 +19,27 @@ video_send_description (DcEngine *self)
 {
   g_autofree char *source = NULL;
   if (self->use_test_color)
-    source = g_strdup_printf ("videotestsrc is-live=true pattern=solid-color "
+    source = g_strdup_printf ("videotestsrc name=camsrc is-live=true pattern=solid-color "
                               "foreground-color=0x%08x",
                               0xff000000u | self->test_color);
   else
-    source = g_strdup ("autovideosrc ! videoconvert ! videoscale ! videorate");
+    source = g_strdup ("autovideosrc name=camsrc");
+  /* camsrc can be swapped for another camera, camblank blanks the picture without a new
+   * negotiation, and the optional tee feeds the self-preview (engine-controls.c). */
+  const char *preview = self->preview_sink == NULL
+                            ? ""
+                            : "camtee. ! queue max-size-buffers=1 leaky=downstream ! "
+                              "videoconvert ! fakesink name=preview sync=false";
   /* Modest bitrate and a keyframe every ~4 s; losses are repaired by PLI, not by the interval. */
-  return g_strdup_printf ("%s ! video/x-raw,width=%d,height=%d,framerate=%d/1 ! videoconvert ! "
+  return g_strdup_printf ("%s ! videoconvert name=camconv ! videoscale ! videorate ! "
+                          "video/x-raw,width=%d,height=%d,framerate=%d/1 ! "
+                          "videobalance name=camblank ! videoconvert ! tee name=camtee ! "
                           "queue max-size-buffers=2 leaky=downstream ! "
                           "vp8enc deadline=1 cpu-used=16 keyframe-max-dist=60 "
                           "target-bitrate=%d error-resilient=partitions ! "
-                          "rtpvp8pay picture-id-mode=15-bit pt=96",
+                          "rtpvp8pay picture-id-mode=15-bit pt=96 %s",
                           source, self->width, self->height, self->fps,
-                          MAX (150000, self->width * self->height * self->fps / 3));
+                          MAX (150000, self->width * self->height * self->fps / 3), preview);
 }
 
 static char *
@@ -42,11 +50,15 @@ audio_send_description (DcEngine *self)
     {
       char freq[G_ASCII_DTOSTR_BUF_SIZE];
       g_ascii_dtostr (freq, sizeof freq, self->test_tone_hz);
-      source = g_strdup_printf ("audiotestsrc wave=sine freq=%s volume=0.3 is-live=true", freq);
+      source = g_strdup_printf ("audiotestsrc name=micsrc wave=sine freq=%s volume=0.3 "
+                                "is-live=true",
+                                freq);
     }
   else
-    source = g_strdup ("autoaudiosrc");
-  return g_strdup_printf ("%s ! audioconvert ! audioresample ! queue ! "
+    source = g_strdup ("autoaudiosrc name=micsrc");
+  /* micvol mutes without a new negotiation; miclevel feeds the microphone meter. */
+  return g_strdup_printf ("%s ! audioconvert name=micconv ! audioresample ! volume name=micvol ! "
+                          "level name=miclevel interval=100000000 ! queue ! "
                           "opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=111",
                           source);
 }
@@ -193,7 +205,8 @@ on_pad_added (GstElement *webrtc, GstPad *pad, DcEngine *self)
       dc_engine_load_link_receive (dc_engine_get_load (self), self->pipeline, pad, media);
       return;
     }
-  const char *description = receive_description (media);
+  g_autofree char *custom = dc_engine_controls_receive_description (self, media);
+  const char *description = custom != NULL ? custom : receive_description (media);
   if (description == NULL)
     {
       GST_WARNING ("ignoring a received stream with caps %" GST_PTR_FORMAT, caps);
@@ -211,6 +224,7 @@ on_pad_added (GstElement *webrtc, GstPad *pad, DcEngine *self)
   GstAppSinkCallbacks callbacks = { 0 };
   callbacks.new_sample = g_str_equal (media, "video") ? on_video_sample : on_audio_sample;
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+  dc_engine_controls_attach_sinks (self, bin, media);
 
   gst_bin_add (GST_BIN (self->pipeline), bin);
   gst_element_sync_state_with_parent (bin);
@@ -233,6 +247,8 @@ static gboolean
 on_bus_message (GstBus *bus, GstMessage *message, gpointer user_data)
 {
   DcEngine *self = user_data;
+  if (dc_engine_controls_bus_message (self, message))
+    return G_SOURCE_CONTINUE;
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
     {
       g_autoptr (GError) error = NULL;
@@ -281,6 +297,7 @@ dc_engine_media_start (DcEngine *self, GError **error)
       dc_engine_media_stop (self);
       return FALSE;
     }
+  dc_engine_controls_media_started (self);
 
   g_autoptr (GstBus) bus = gst_pipeline_get_bus (GST_PIPELINE (self->pipeline));
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message, self);
@@ -303,6 +320,7 @@ dc_engine_media_start (DcEngine *self, GError **error)
 void
 dc_engine_media_stop (DcEngine *self)
 {
+  dc_engine_controls_media_stopping (self);
   if (self->bus_watch != 0)
     {
       g_source_remove (self->bus_watch);

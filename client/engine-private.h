@@ -5,6 +5,7 @@
 #define GST_USE_UNSTABLE_API /* webrtc library */
 #include <gst/webrtc/webrtc.h>
 
+#include "backoff.h"
 #include "engine.h"
 #include "signaling-client.h"
 
@@ -57,6 +58,23 @@ struct _DcEngine
   GstElement *pipeline;
   GstElement *webrtc;
   guint bus_watch;
+
+  /* engine-controls.c, engine-devices.c, engine-reconnect.c (main context only) */
+  gboolean play_audio;
+  GstElement *video_sink, *preview_sink;
+  DcEngineReconnect reconnect;
+  char *accepted_fingerprint, *untrusted_fingerprint;
+  DcBackoff backoff;
+  gboolean ever_joined;
+  guint reconnect_timer;
+  int reconnect_in;
+  gboolean mic_muted, camera_stopped;
+  GstDevice *devices[3]; /* by DcDeviceKind; NULL = automatic */
+  GstDeviceMonitor *monitor;
+  guint stats_timer;
+  guint64 last_rx_bytes, last_rx_packets;
+  gint64 last_rx_lost, last_stats_us;
+  double mic_dbfs, rx_dbfs;
 };
 
 DcEngineLink *dc_engine_link_ref (DcEngineLink *link);
@@ -70,5 +88,31 @@ void dc_engine_link_invoke (DcEngineLink *link, DcEngineTask task, gpointer data
 gboolean dc_engine_media_start (DcEngine *self, GError **error);
 void dc_engine_media_stop (DcEngine *self);
 void dc_engine_emit_first_frame (DcEngine *self, gpointer unused);
+
+/* engine-controls.c */
+void dc_engine_controls_class_init (GObjectClass *klass);
+void dc_engine_controls_init (DcEngine *self, const DcEngineConfig *config);
+void dc_engine_controls_dispose (DcEngine *self);
+/* After the pipeline is built: applies mute, camera stop, chosen devices; starts the stats poll. */
+void dc_engine_controls_media_started (DcEngine *self);
+void dc_engine_controls_media_stopping (DcEngine *self);
+/* Level messages and such from the bus; TRUE when handled. */
+gboolean dc_engine_controls_bus_message (DcEngine *self, GstMessage *message);
+/* Receive-branch descriptions (the window adds playback and display to the measuring ones). */
+char *dc_engine_controls_receive_description (DcEngine *self, const char *media);
+/* Adds the supplied display sinks to a receive or preview branch. */
+void dc_engine_controls_attach_sinks (DcEngine *self, GstElement *bin, const char *media);
+void dc_engine_controls_send_preview (DcEngine *self);
+
+/* engine-reconnect.c */
+void dc_engine_reconnect_joined (DcEngine *self);
+/* Called once the session has ended; schedules another attempt when the policy says so. */
+void dc_engine_reconnect_consider (DcEngine *self, DcEngineState ending);
+void dc_engine_reconnect_cancel (DcEngine *self);
+void dc_engine_emit_reconnect_countdown (DcEngine *self);
+
+/* engine-devices.c */
+/* The source or sink element for kind: the chosen device, or the automatic one. */
+GstElement *dc_engine_devices_make_element (DcEngine *self, DcDeviceKind kind, GError **error);
 
 G_END_DECLS

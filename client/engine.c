@@ -151,6 +151,7 @@ finish (DcEngine *self, DcEngineState state, const char *code, const char *sente
   dc_engine_media_stop (self);
   if (self->signaling != NULL)
     dc_signaling_client_close (self->signaling);
+  dc_engine_reconnect_consider (self, state);
   set_state (self, state);
 }
 
@@ -429,6 +430,7 @@ on_signaling_message (DcSignalingClient *client, gpointer data, DcEngine *self)
     {
     case DC_MSG_WELCOME:
       self->joined_us = g_get_monotonic_time ();
+      dc_engine_reconnect_joined (self);
       set_state (self, DC_ENGINE_STATE_JOINED);
       g_signal_emit (self, signals[SIG_WELCOME], 0, dc_message_get_string (msg, "name"),
                      dc_message_get_string (msg, "role"));
@@ -485,6 +487,8 @@ on_signaling_closed (DcSignalingClient *client, gboolean clean, const char *reas
 {
   if (is_finished (self))
     return;
+  g_free (self->untrusted_fingerprint);
+  self->untrusted_fingerprint = g_strdup (dc_signaling_client_get_rejected_fingerprint (client));
   if (self->state <= DC_ENGINE_STATE_CONNECTING)
     fail (self, NULL, "%s", reason);
   else
@@ -504,6 +508,7 @@ dc_engine_start (DcEngine *self, GError **error)
   connect_webrtc_signals (self);
 
   self->signaling = dc_signaling_client_new (self->server_url);
+  dc_signaling_client_set_accepted_fingerprint (self->signaling, self->accepted_fingerprint);
   g_signal_connect_object (self->signaling, "connected", G_CALLBACK (on_signaling_connected), self,
                            0);
   g_signal_connect_object (self->signaling, "message", G_CALLBACK (on_signaling_message), self, 0);
@@ -520,6 +525,7 @@ dc_engine_leave (DcEngine *self)
 {
   g_return_if_fail (DC_IS_ENGINE (self));
 
+  dc_engine_reconnect_cancel (self);
   if (is_finished (self) || self->state == DC_ENGINE_STATE_IDLE)
     return;
   send_text (self, dc_message_new_simple (DC_MSG_LEAVE));
@@ -594,6 +600,7 @@ dc_engine_dispose (GObject *object)
 {
   DcEngine *self = DC_ENGINE (object);
 
+  dc_engine_controls_dispose (self);
   dc_engine_media_stop (self);
   if (self->signaling != NULL)
     {
@@ -659,6 +666,7 @@ dc_engine_class_init (DcEngineClass *klass)
   signals[SIG_FIRST_FRAME]
       = g_signal_new ("first-frame", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
+  dc_engine_controls_class_init (object_class);
   GST_DEBUG_CATEGORY_INIT (dc_engine_debug, "dcengine", 0, "diemcau client engine");
 }
 
@@ -694,5 +702,6 @@ dc_engine_new (const DcEngineConfig *config)
   self->height = config->height > 0 ? config->height : 180;
   self->fps = config->fps > 0 ? config->fps : 15;
   self->ice_addresses = g_strdupv ((char **)config->ice_addresses);
+  dc_engine_controls_init (self, config);
   return self;
 }

@@ -29,6 +29,13 @@ GType dc_engine_state_get_type (void);
 #define DC_TYPE_ENGINE_STATE (dc_engine_state_get_type ())
 const char *dc_engine_state_to_string (DcEngineState state);
 
+typedef enum
+{
+  DC_ENGINE_RECONNECT_NEVER,      /* a lost connection is final (state FAILED) */
+  DC_ENGINE_RECONNECT_AFTER_JOIN, /* reconnect after losing a session that had joined */
+  DC_ENGINE_RECONNECT_ALWAYS,     /* also keep trying when the first connection fails (kiosk) */
+} DcEngineReconnect;
+
 typedef struct
 {
   const char *server_url; /* ws://host:port/ws */
@@ -39,6 +46,12 @@ typedef struct
   guint32 test_color;               /* 0xRRGGBB */
   int width, height, fps;           /* sent video; 0 = 320x180 at 15 fps */
   const char *const *ice_addresses; /* NULL = every interface; else only these */
+  /* For a window; all zero keeps the headless behaviour (nothing played, no reconnect). */
+  gboolean play_audio;              /* play the received mix (autoaudiosink or dc_engine_set_device) */
+  GstElement *video_sink;           /* shows the composed picture; the engine keeps a ref */
+  GstElement *preview_sink;         /* shows the sent picture (self-preview); the engine keeps a ref */
+  DcEngineReconnect reconnect;      /* when to reconnect by itself after losing the gateway */
+  const char *accepted_fingerprint; /* SHA-256 (hex, colons) of a TLS certificate the user trusts */
 } DcEngineConfig;
 
 typedef struct
@@ -106,5 +119,38 @@ gsize dc_engine_copy_audio_tail (DcEngine *self, float *out, gsize max_samples);
 /* Asks webrtcbin for its statistics and waits for them (webrtcbin answers on its own thread, so
  * this may be called from the main context). FALSE when the media is stopped. */
 gboolean dc_engine_get_network_stats (DcEngine *self, DcEngineNetworkStats *out);
+
+/* --- engine-controls.c: what a window needs (all on the engine's main context) ---
+ * Signals:
+ *   "levels"              (double mic_dbfs, double received_dbfs)   about 10 times a second
+ *   "network-stats"       (double rtt_ms, double loss_percent, double kbps)  every second
+ *   "reconnect-countdown" (int seconds)   seconds until the next attempt; -1 when none is due
+ *   "controls-changed"    ()              mic mute or camera stop changed */
+void dc_engine_set_mic_muted (DcEngine *self, gboolean muted);
+gboolean dc_engine_get_mic_muted (DcEngine *self);
+/* Sends black frames at the same size instead of the camera picture (no renegotiation). */
+void dc_engine_set_camera_stopped (DcEngine *self, gboolean stopped);
+gboolean dc_engine_get_camera_stopped (DcEngine *self);
+/* Asks the chair for the floor ({"type":"raise-hand"}); FALSE when not connected. */
+gboolean dc_engine_raise_hand (DcEngine *self);
+/* -1 when no reconnect is pending, else the seconds left. */
+int dc_engine_get_reconnect_in (DcEngine *self);
+/* The SHA-256 fingerprint of the certificate that made the last connection fail, or NULL. */
+const char *dc_engine_get_untrusted_fingerprint (DcEngine *self);
+
+/* --- engine-devices.c: capture and playback devices --- */
+typedef enum
+{
+  DC_DEVICE_CAMERA,
+  DC_DEVICE_MICROPHONE,
+  DC_DEVICE_SPEAKER,
+} DcDeviceKind;
+
+/* The devices of a kind now present (GstDevice, owned by the array). */
+GPtrArray *dc_engine_list_devices (DcEngine *self, DcDeviceKind kind);
+/* Uses device (NULL = the automatic choice) from now on, switched in the running pipeline
+ * without rejoining; also used after a reconnect. FALSE with error if it cannot be used. */
+gboolean dc_engine_set_device (DcEngine *self, DcDeviceKind kind, GstDevice *device,
+                               GError **error);
 
 G_END_DECLS

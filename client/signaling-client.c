@@ -11,6 +11,7 @@ struct _DcSignalingClient
   SoupWebsocketConnection *conn;
   GCancellable *cancellable;
   gboolean closed_emitted;
+  char *accepted_fingerprint, *rejected_fingerprint;
 };
 
 enum
@@ -104,6 +105,55 @@ on_connect_done (GObject *source, GAsyncResult *res, gpointer user_data)
   g_signal_emit (self, signals[SIG_CONNECTED], 0);
 }
 
+/* "AB:CD:..." over the certificate's DER bytes, the form browsers show. */
+static char *
+certificate_fingerprint (GTlsCertificate *cert)
+{
+  g_autoptr (GByteArray) der = NULL;
+  g_object_get (cert, "certificate", &der, NULL);
+  if (der == NULL)
+    return NULL;
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (sum, der->data, der->len);
+  const char *hex = g_checksum_get_string (sum);
+  GString *out = g_string_new (NULL);
+  for (gsize i = 0; hex[i] != '\0' && hex[i + 1] != '\0'; i += 2)
+    g_string_append_printf (out, "%s%c%c", i > 0 ? ":" : "", g_ascii_toupper (hex[i]),
+                            g_ascii_toupper (hex[i + 1]));
+  return g_string_free (out, FALSE);
+}
+
+/* Only reached for certificates the system does not trust: the user may have accepted this one
+ * for this server before. */
+static gboolean
+on_accept_certificate (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors,
+                       gpointer user_data)
+{
+  DcSignalingClient *self = user_data;
+  g_autofree char *fingerprint = certificate_fingerprint (cert);
+  if (fingerprint != NULL && self->accepted_fingerprint != NULL
+      && g_ascii_strcasecmp (fingerprint, self->accepted_fingerprint) == 0)
+    return TRUE;
+  g_free (self->rejected_fingerprint);
+  self->rejected_fingerprint = g_steal_pointer (&fingerprint);
+  return FALSE;
+}
+
+void
+dc_signaling_client_set_accepted_fingerprint (DcSignalingClient *self, const char *fingerprint)
+{
+  g_return_if_fail (DC_IS_SIGNALING_CLIENT (self));
+  g_free (self->accepted_fingerprint);
+  self->accepted_fingerprint = g_strdup (fingerprint);
+}
+
+const char *
+dc_signaling_client_get_rejected_fingerprint (DcSignalingClient *self)
+{
+  g_return_val_if_fail (DC_IS_SIGNALING_CLIENT (self), NULL);
+  return self->rejected_fingerprint;
+}
+
 void
 dc_signaling_client_connect (DcSignalingClient *self)
 {
@@ -118,6 +168,7 @@ dc_signaling_client_connect (DcSignalingClient *self)
       emit_closed (self, FALSE, reason);
       return;
     }
+  g_signal_connect_object (msg, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
   soup_session_websocket_connect_async (self->session, msg, NULL, NULL, G_PRIORITY_DEFAULT,
                                         self->cancellable, on_connect_done, g_object_ref (self));
   g_object_unref (msg);
@@ -167,6 +218,8 @@ dc_signaling_client_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->session);
   g_free (self->url);
+  g_free (self->accepted_fingerprint);
+  g_free (self->rejected_fingerprint);
   G_OBJECT_CLASS (dc_signaling_client_parent_class)->finalize (object);
 }
 

@@ -25,5 +25,11 @@ void dc_signaling_client_connect (DcSignalingClient *self);
 gboolean dc_signaling_client_send (DcSignalingClient *self, const char *text);
 void dc_signaling_client_close (DcSignalingClient *self);
 gboolean dc_signaling_client_is_open (DcSignalingClient *self);
+/* wss: also trust a certificate with this SHA-256 fingerprint ("AB:CD:..."; NULL = only the
+ * system's trust). */
+void dc_signaling_client_set_accepted_fingerprint (DcSignalingClient *self,
+                                                   const char *fingerprint);
+/* The fingerprint of the certificate the last connection refused, or NULL. */
+const char *dc_signaling_client_get_rejected_fingerprint (DcSignalingClient *self);
 
 G_END_DECLS
