@@ -1,4 +1,5 @@
 #include "signaling.h"
+#include "web-assets.h"
 
 #include <gst/gst.h>
 #include <libsoup/soup.h>
@@ -172,25 +173,6 @@ on_http_sites (SoupServer *server, SoupServerMessage *msg, const char *path, GHa
                                     strlen (json));
 }
 
-static void
-on_http_root (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
-              gpointer data)
-{
-  if (g_strcmp0 (path, "/") != 0)
-    {
-      soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
-      return;
-    }
-  static const char page[]
-      = "<!doctype html><meta charset=utf-8><title>diemcau</title>"
-        "<h1>diemcau</h1><p>Cổng hội nghị trực tuyến. Các điểm cầu kết nối bằng "
-        "<code>diemcau-client</code> tới địa chỉ WebSocket <code>/ws</code>.</p>"
-        "<p>Danh sách điểm cầu: <a href=\"/api/sites\">/api/sites</a></p>";
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_STATIC, page,
-                                    strlen (page));
-}
-
 DcSignaling *
 dc_signaling_new (const DcSignalingHandlers *handlers, gpointer user_data)
 {
@@ -203,7 +185,7 @@ dc_signaling_new (const DcSignalingHandlers *handlers, gpointer user_data)
   soup_server_add_websocket_handler (signaling->server, "/ws", NULL, NULL, on_websocket,
                                      signaling, NULL);
   soup_server_add_handler (signaling->server, "/api/sites", on_http_sites, signaling, NULL);
-  soup_server_add_handler (signaling->server, "/", on_http_root, signaling, NULL);
+  dc_web_assets_register (signaling->server);
   return signaling;
 }
 

@@ -1,0 +1,602 @@
+// diemcau join page: a hall joins the conference from a browser. The gateway offers (docs/protocol.md);
+// this page answers with its camera and microphone and shows the composed picture.
+'use strict';
+
+const TEXT = {
+  vi: {
+    title: 'Hội nghị trực tuyến',
+    intro: 'Chọn điểm cầu của hội trường, nhập mã truy cập rồi bấm “Vào hội nghị”.',
+    siteLabel: 'Điểm cầu',
+    tokenLabel: 'Mã truy cập',
+    remember: 'Nhớ mã cho đến khi đóng thẻ trình duyệt này',
+    join: 'Vào hội nghị',
+    leave: 'Rời hội nghị',
+    langSwitch: 'English',
+    loadingSites: 'Đang tải danh sách điểm cầu…',
+    pickSite: '— Chọn điểm cầu —',
+    inMeeting: '(đang họp)',
+    sitesFailed: 'Không tải được danh sách điểm cầu từ cổng hội nghị. Kiểm tra mạng rồi tải lại trang.',
+    needSite: 'Hãy chọn điểm cầu.',
+    needToken: 'Hãy nhập mã truy cập của điểm cầu.',
+    micOff: 'Tắt micrô',
+    micOn: 'Bật micrô',
+    camOff: 'Tắt camera',
+    camOn: 'Bật camera',
+    fullscreen: 'Toàn màn hình',
+    exitFullscreen: 'Thoát toàn màn hình',
+    whoAmI: 'Điểm cầu: {name}',
+    present: 'Đang họp: {n} điểm cầu',
+    stConnecting: 'Đang kết nối tới cổng hội nghị…',
+    stJoining: 'Đang vào hội nghị…',
+    stNegotiating: 'Đang thiết lập hình và tiếng…',
+    stConnected: 'Đã kết nối',
+    stMediaDisconnected: 'Đường truyền hình/tiếng đang chập chờn…',
+    stReconnecting: 'Mất kết nối. Tự động vào lại sau {s} giây…',
+    stLeft: 'Đã rời hội nghị.',
+    errBadToken: 'Mã truy cập không đúng với điểm cầu này. Kiểm tra lại mã rồi thử lại.',
+    errUnknownSite: 'Cổng hội nghị không có điểm cầu này. Tải lại trang để lấy danh sách mới.',
+    errProtocol: 'Trang này không cùng phiên bản với cổng hội nghị. Tải lại trang.',
+    errLocked: 'Chủ tọa đang khóa hội nghị, chưa thể vào lúc này. Hãy liên hệ chủ tọa.',
+    errInternal: 'Cổng hội nghị gặp lỗi khi thiết lập phiên họp. Thử lại sau ít phút hoặc báo kỹ thuật viên.',
+    errOther: 'Cổng hội nghị từ chối ({code}): {message}',
+    errBadSdp: 'Cổng hội nghị không nhận được phần thiết lập hình/tiếng của trình duyệt này.',
+    byeReplaced: 'Điểm cầu này vừa được kết nối ở nơi khác, nên trang này đã thoát.',
+    byeRemoved: 'Kỹ thuật viên đã đưa điểm cầu ra khỏi hội nghị.',
+    byeOther: 'Cổng hội nghị đã kết thúc phiên ({reason}).',
+    mediaInsecure: 'Trình duyệt chỉ cho dùng camera và micrô khi trang mở bằng https. Hội trường vẫn xem và nghe được; để phát hình và tiếng, hãy mở địa chỉ https của cổng hội nghị.',
+    mediaDenied: 'Trình duyệt không cho dùng camera hoặc micrô ({reason}). Hội trường vẫn xem và nghe được hội nghị.',
+    noWebrtc: 'Trình duyệt này không hỗ trợ WebRTC. Hãy dùng Chromium, Chrome, Edge hoặc Firefox bản mới.',
+  },
+  en: {
+    title: 'Video conference',
+    intro: 'Pick your hall’s site, enter its access token and press “Join”.',
+    siteLabel: 'Site',
+    tokenLabel: 'Access token',
+    remember: 'Remember the token until this browser tab is closed',
+    join: 'Join',
+    leave: 'Leave',
+    langSwitch: 'Tiếng Việt',
+    loadingSites: 'Loading the sites…',
+    pickSite: '— Pick a site —',
+    inMeeting: '(in the meeting)',
+    sitesFailed: 'Could not load the site list from the gateway. Check the network and reload the page.',
+    needSite: 'Pick a site.',
+    needToken: 'Enter the site’s access token.',
+    micOff: 'Mute microphone',
+    micOn: 'Unmute microphone',
+    camOff: 'Stop camera',
+    camOn: 'Start camera',
+    fullscreen: 'Full screen',
+    exitFullscreen: 'Exit full screen',
+    whoAmI: 'Site: {name}',
+    present: 'In the meeting: {n} sites',
+    stConnecting: 'Connecting to the gateway…',
+    stJoining: 'Joining…',
+    stNegotiating: 'Setting up picture and sound…',
+    stConnected: 'Connected',
+    stMediaDisconnected: 'Picture and sound are interrupted…',
+    stReconnecting: 'Connection lost. Rejoining in {s} s…',
+    stLeft: 'You left the meeting.',
+    errBadToken: 'The access token is wrong for this site. Check it and try again.',
+    errUnknownSite: 'The gateway has no such site. Reload the page for the current list.',
+    errProtocol: 'This page and the gateway speak different versions. Reload the page.',
+    errLocked: 'The chair has locked the meeting; joining is not possible now. Contact the chair.',
+    errInternal: 'The gateway failed to set up the session. Try again in a few minutes or call the technician.',
+    errOther: 'The gateway refused ({code}): {message}',
+    errBadSdp: 'The gateway could not accept this browser’s media set-up.',
+    byeReplaced: 'This site was just connected somewhere else, so this page left the meeting.',
+    byeRemoved: 'The operator removed this site from the meeting.',
+    byeOther: 'The gateway ended the session ({reason}).',
+    mediaInsecure: 'Browsers give the camera and microphone only to https pages. The hall can still watch and listen; to send picture and sound, open the gateway’s https address.',
+    mediaDenied: 'The browser refused the camera or microphone ({reason}). The hall can still watch and listen.',
+    noWebrtc: 'This browser has no WebRTC. Use a recent Chromium, Chrome, Edge or Firefox.',
+  },
+};
+
+const ERROR_TEXT = {
+  'bad-token': 'errBadToken',
+  'unknown-site': 'errUnknownSite',
+  'unsupported-protocol': 'errProtocol',
+  'conference-locked': 'errLocked',
+  'internal': 'errInternal',
+};
+const BYE_TEXT = { replaced: 'byeReplaced', removed: 'byeRemoved' };
+
+const PROTOCOL = 1;
+const REJOIN_SECONDS = 5;
+const params = new URLSearchParams(location.search);
+// Tests keep media on loopback: only 127.0.0.1 candidates leave the page.
+const LOOPBACK_ONLY = params.get('loopback') === '1';
+
+const $ = (id) => document.getElementById(id);
+const view = {
+  lang: 'vi',
+  status: null,   // [key, vars, css class]
+  notice: null,   // [key, vars, css class]
+  overlay: null,  // [key, vars]
+  who: null,
+  sites: [],
+};
+const media = { stream: null, micOn: true, camOn: true };
+let session = null;
+let rejoin = null;  // {timer, left}
+
+// Exposed for the end-to-end test and for people debugging a hall in the browser console.
+window.diemcau = { state: 'idle', pc: null, remoteStream: null, videoFrames: 0, events: [] };
+
+function t(key, vars = {}) {
+  const text = TEXT[view.lang][key] ?? TEXT.vi[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? ''));
+}
+
+function render() {
+  document.documentElement.lang = view.lang;
+  document.title = `diemcau — ${t('title')}`;
+  for (const el of document.querySelectorAll('[data-i18n]'))
+    el.textContent = t(el.dataset.i18n);
+  $('lang').textContent = t('langSwitch');
+  renderSites();
+  renderLine($('status'), view.status);
+  renderLine($('notice'), view.notice, 'notice');
+  renderLine($('overlay'), view.overlay);
+  $('who').hidden = !view.who;
+  if (view.who)
+    $('who').textContent = t('whoAmI', { name: view.who });
+  $('mic').textContent = t(media.micOn ? 'micOff' : 'micOn');
+  $('mic').classList.toggle('off', !media.micOn);
+  $('cam').textContent = t(media.camOn ? 'camOff' : 'camOn');
+  $('cam').classList.toggle('off', !media.camOn);
+  $('fullscreen').textContent = t(document.fullscreenElement ? 'exitFullscreen' : 'fullscreen');
+  const present = view.sites.filter((s) => s.present).length;
+  $('present').textContent = session?.joined ? t('present', { n: present }) : '';
+}
+
+function renderLine(el, line, base = '') {
+  el.hidden = !line;
+  if (!line)
+    return;
+  el.textContent = t(line[0], line[1]);
+  el.className = [base, line[2] || ''].join(' ').trim();
+}
+
+function renderSites() {
+  const select = $('site');
+  const chosen = select.value || sessionStorage.getItem('diemcau.site') || '';
+  select.replaceChildren();
+  const first = new Option(view.sites.length ? t('pickSite') : t('loadingSites'), '');
+  first.disabled = true;
+  select.add(first);
+  for (const site of view.sites) {
+    const label = site.present ? `${site.name} ${t('inMeeting')}` : site.name;
+    select.add(new Option(label, site.id));
+  }
+  select.value = view.sites.some((s) => s.id === chosen) ? chosen : '';
+}
+
+function setStatus(key, vars, cls) {
+  view.status = key ? [key, vars, cls] : null;
+  window.diemcau.state = key || 'idle';
+  render();
+}
+
+function setNotice(key, vars, cls) {
+  view.notice = key ? [key, vars, cls] : null;
+  render();
+}
+
+function setOverlay(key, vars) {
+  view.overlay = key ? [key, vars] : null;
+  render();
+}
+
+function showView(meeting) {
+  $('join-view').hidden = meeting;
+  $('meeting-view').hidden = !meeting;
+}
+
+async function loadSites() {
+  try {
+    const response = await fetch('/api/sites', { cache: 'no-store' });
+    if (!response.ok)
+      throw new Error(`HTTP ${response.status}`);
+    const body = await response.json();
+    view.sites = body.sites || [];
+    render();
+    if ($('site').value && !$('token').value)
+      $('site').dispatchEvent(new Event('change'));
+  } catch (error) {
+    console.warn('site list:', error);
+    setNotice('sitesFailed');
+  }
+}
+
+// ---- local media ----
+
+async function openLocalMedia() {
+  if (media.stream)
+    return;
+  if (!navigator.mediaDevices?.getUserMedia) {
+    setNotice(window.isSecureContext ? 'mediaDenied' : 'mediaInsecure', { reason: 'getUserMedia' }, 'warn');
+    return;
+  }
+  const video = { width: { ideal: 640 }, height: { ideal: 360 } };
+  try {
+    media.stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
+  } catch (error) {
+    // A hall without a camera still speaks; one without both still watches.
+    try {
+      media.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    } catch {
+      media.stream = null;
+    }
+    setNotice('mediaDenied', { reason: error.name }, 'warn');
+  }
+  if (media.stream) {
+    media.micOn = true;
+    media.camOn = media.stream.getVideoTracks().length > 0;
+    $('self-video').srcObject = media.stream;
+  }
+}
+
+function localTrack(kind) {
+  return media.stream?.getTracks().find((track) => track.kind === kind) || null;
+}
+
+function closeLocalMedia() {
+  media.stream?.getTracks().forEach((track) => track.stop());
+  media.stream = null;
+  $('self-video').srcObject = null;
+}
+
+function toggleMic() {
+  media.micOn = !media.micOn;
+  const track = localTrack('audio');
+  if (track)
+    track.enabled = media.micOn;
+  render();
+}
+
+async function toggleCam() {
+  const sender = videoSender();
+  if (media.camOn) {
+    // Really release the camera (its light goes off); the gateway shows the tile's placeholder.
+    const track = localTrack('video');
+    if (track) {
+      track.stop();
+      media.stream.removeTrack(track);
+    }
+    await sender?.replaceTrack(null);
+    media.camOn = false;
+  } else {
+    try {
+      const fresh = await navigator.mediaDevices.getUserMedia({
+        video: { width: { ideal: 640 }, height: { ideal: 360 } } });
+      const track = fresh.getVideoTracks()[0];
+      if (!media.stream)
+        media.stream = new MediaStream();
+      media.stream.addTrack(track);
+      $('self-video').srcObject = media.stream;
+      await sender?.replaceTrack(track);
+      media.camOn = true;
+    } catch (error) {
+      setNotice('mediaDenied', { reason: error.name }, 'warn');
+    }
+  }
+  render();
+}
+
+function videoSender() {
+  const pc = session?.pc;
+  if (!pc)
+    return null;
+  const transceiver = pc.getTransceivers().find((tr) => tr.receiver.track.kind === 'video');
+  return transceiver?.sender || null;
+}
+
+// ---- session ----
+
+function send(message) {
+  if (session?.ws.readyState === WebSocket.OPEN)
+    session.ws.send(JSON.stringify(message));
+}
+
+function startSession(site, token) {
+  if (typeof RTCPeerConnection === 'undefined') {
+    setNotice('noWebrtc');
+    return;
+  }
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${location.host}/ws`);
+  const current = { ws, pc: null, site, token, joined: false, finished: false, queue: Promise.resolve() };
+  session = current;
+  setStatus('stConnecting');
+  setOverlay('stConnecting');
+  ws.onopen = () => {
+    setStatus('stJoining');
+    send({ type: 'join', protocol: PROTOCOL, site, token });
+  };
+  ws.onmessage = (event) => {
+    let message;
+    try {
+      message = JSON.parse(event.data);
+    } catch {
+      return;
+    }
+    window.diemcau.events.push(message.type);
+    if (message.type === 'bye' || (message.type === 'error' && message.fatal)) {
+      // At once, not behind a pending offer: the close that follows must not look like a loss.
+      handleMessage(current, message);
+      return;
+    }
+    // Keep the gateway's order: its ICE candidates may arrive before the offer is applied.
+    current.queue = current.queue
+      .then(() => (session === current ? handleMessage(current, message) : null))
+      .catch((error) => console.error('message', message.type, error));
+  };
+  ws.onclose = (event) => {
+    if (session !== current || current.finished)
+      return;
+    console.info('signaling closed', event.code, event.reason);
+    connectionLost();
+  };
+}
+
+async function handleMessage(current, message) {
+  switch (message.type) {
+  case 'welcome':
+    current.joined = true;
+    view.who = message.name;
+    view.sites = message.sites || view.sites;
+    if ($('remember').checked)
+      sessionStorage.setItem(`diemcau.token.${current.site}`, current.token);
+    sessionStorage.setItem('diemcau.site', current.site);
+    setStatus('stNegotiating');
+    break;
+  case 'offer':
+    await answerOffer(current, message.sdp);
+    break;
+  case 'ice':
+    await addRemoteCandidate(current, message);
+    break;
+  case 'site-list':
+    view.sites = message.sites || [];
+    render();
+    break;
+  case 'site-joined':
+  case 'site-left':
+    updatePresence(message.site, message.type === 'site-joined');
+    break;
+  case 'error':
+    handleError(current, message);
+    break;
+  case 'bye':
+    finish(current, BYE_TEXT[message.reason] || 'byeOther', { reason: message.reason });
+    break;
+  default:
+    break;  // speaking, layout, and types of newer gateways
+  }
+}
+
+function updatePresence(id, present) {
+  const site = view.sites.find((s) => s.id === id);
+  if (site)
+    site.present = present;
+  render();
+}
+
+function handleError(current, message) {
+  console.warn('gateway error', message.code, message.message);
+  if (message.fatal) {
+    if (message.code === 'bad-token')
+      sessionStorage.removeItem(`diemcau.token.${current.site}`);
+    const key = ERROR_TEXT[message.code] || 'errOther';
+    finish(current, key, { code: message.code, message: message.message });
+  } else if (message.code === 'bad-sdp') {
+    setNotice('errBadSdp', {}, 'warn');
+  }
+}
+
+function newPeerConnection(current) {
+  const pc = new RTCPeerConnection({ bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+  const remoteStream = new MediaStream();
+  window.diemcau.pc = pc;
+  window.diemcau.remoteStream = remoteStream;
+  pc.ontrack = (event) => {
+    remoteStream.addTrack(event.track);
+    $('remote-video').srcObject = remoteStream;
+    $('remote-audio').srcObject = remoteStream;
+    $('remote-audio').play().catch((error) => console.warn('audio playback:', error.name));
+  };
+  pc.onicecandidate = (event) => {
+    const candidate = event.candidate;
+    if (!candidate) {
+      send({ type: 'ice', candidate: '', sdpMLineIndex: 0 });
+      return;
+    }
+    if (!candidate.candidate)
+      return;
+    if (LOOPBACK_ONLY && candidate.address !== '127.0.0.1')
+      return;
+    send({ type: 'ice', candidate: candidate.candidate, sdpMLineIndex: candidate.sdpMLineIndex ?? 0 });
+  };
+  pc.onconnectionstatechange = () => {
+    if (session !== current)
+      return;
+    switch (pc.connectionState) {
+    case 'connected':
+      setStatus('stConnected', {}, 'ok');
+      setOverlay(null);
+      break;
+    case 'disconnected':
+      setStatus('stMediaDisconnected', {}, 'bad');
+      break;
+    case 'failed':
+      connectionLost();
+      break;
+    default:
+      break;
+    }
+  };
+  return pc;
+}
+
+async function answerOffer(current, sdp) {
+  if (current.pc)
+    current.pc.close();
+  const pc = newPeerConnection(current);
+  current.pc = pc;
+  await pc.setRemoteDescription({ type: 'offer', sdp });
+  // The offer made one video and one audio transceiver; send on those rather than adding new ones.
+  for (const transceiver of pc.getTransceivers()) {
+    const kind = transceiver.receiver.track.kind;
+    const track = kind === 'video' && !media.camOn ? null : localTrack(kind);
+    if (track) {
+      await transceiver.sender.replaceTrack(track);
+      transceiver.sender.setStreams(media.stream);
+    }
+    transceiver.direction = 'sendrecv';
+  }
+  const answer = await pc.createAnswer();
+  await pc.setLocalDescription(answer);
+  send({ type: 'answer', sdp: pc.localDescription.sdp });
+}
+
+async function addRemoteCandidate(current, message) {
+  if (!current.pc)
+    return;
+  try {
+    if (message.candidate === '')
+      await current.pc.addIceCandidate(null);
+    else
+      await current.pc.addIceCandidate({ candidate: message.candidate, sdpMLineIndex: message.sdpMLineIndex });
+  } catch (error) {
+    console.warn('remote candidate refused:', error.message);
+  }
+}
+
+function teardown(current) {
+  current.finished = true;
+  current.pc?.close();
+  if (current.ws.readyState <= WebSocket.OPEN)
+    current.ws.close(1000);
+  window.diemcau.pc = null;
+}
+
+// A fatal error, a bye or the user leaving: the page stops and does not reconnect by itself.
+function finish(current, noticeKey, vars, cls) {
+  teardown(current);
+  if (session === current)
+    session = null;
+  cancelRejoin();
+  closeLocalMedia();
+  view.who = null;
+  $('remote-video').srcObject = null;
+  $('remote-audio').srcObject = null;
+  setOverlay(null);
+  setStatus(null);
+  setNotice(noticeKey, vars, cls);
+  showView(false);
+  loadSites();
+}
+
+// No bye, no fatal error: the network or the gateway went away. Rejoin by itself, forever.
+function connectionLost() {
+  const current = session;
+  if (!current || current.finished)
+    return;
+  teardown(current);
+  cancelRejoin();
+  rejoin = { left: REJOIN_SECONDS, timer: null };
+  const tick = () => {
+    if (rejoin.left <= 0) {
+      rejoin = null;
+      startSession(current.site, current.token);
+      return;
+    }
+    setStatus('stReconnecting', { s: rejoin.left }, 'bad');
+    setOverlay('stReconnecting', { s: rejoin.left });
+    rejoin.left -= 1;
+    rejoin.timer = setTimeout(tick, 1000);
+  };
+  tick();
+}
+
+function cancelRejoin() {
+  if (rejoin)
+    clearTimeout(rejoin.timer);
+  rejoin = null;
+}
+
+async function onJoin(event) {
+  event.preventDefault();
+  const site = $('site').value;
+  const token = $('token').value.trim();
+  if (!site) {
+    setNotice('needSite', {}, 'warn');
+    return;
+  }
+  if (!token) {
+    setNotice('needToken', {}, 'warn');
+    return;
+  }
+  setNotice(null);
+  $('join').disabled = true;
+  showView(true);
+  await openLocalMedia();
+  $('join').disabled = false;
+  startSession(site, token);
+}
+
+function onLeave() {
+  if (session) {
+    send({ type: 'leave' });
+    finish(session, 'stLeft', {}, 'info');
+  } else {
+    cancelRejoin();
+    finish({ ws: { readyState: WebSocket.CLOSED }, pc: null }, 'stLeft', {}, 'info');
+  }
+}
+
+function toggleFullscreen() {
+  if (document.fullscreenElement)
+    document.exitFullscreen();
+  else
+    $('stage').requestFullscreen().catch((error) => console.warn('full screen:', error.name));
+}
+
+function countVideoFrames() {
+  const video = $('remote-video');
+  if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype))
+    return;
+  const onFrame = () => {
+    window.diemcau.videoFrames += 1;
+    video.requestVideoFrameCallback(onFrame);
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
+function init() {
+  const stored = localStorage.getItem('diemcau.lang');
+  view.lang = params.get('lang') in TEXT ? params.get('lang') : stored in TEXT ? stored : 'vi';
+  $('lang').addEventListener('click', () => {
+    view.lang = view.lang === 'vi' ? 'en' : 'vi';
+    localStorage.setItem('diemcau.lang', view.lang);
+    render();
+  });
+  $('site').addEventListener('change', () => {
+    const saved = sessionStorage.getItem(`diemcau.token.${$('site').value}`);
+    $('token').value = saved || '';
+    $('remember').checked = Boolean(saved);
+  });
+  $('join-form').addEventListener('submit', onJoin);
+  $('leave').addEventListener('click', onLeave);
+  $('mic').addEventListener('click', toggleMic);
+  $('cam').addEventListener('click', toggleCam);
+  $('fullscreen').addEventListener('click', toggleFullscreen);
+  document.addEventListener('fullscreenchange', render);
+  countVideoFrames();
+  render();
+  loadSites();
+}
+
+init();
