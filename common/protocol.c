@@ -63,6 +63,7 @@ typedef struct
 } MsgSpec;
 
 static gboolean check_join (JsonObject *body, GError **error);
+static gboolean check_expiry (JsonObject *body, GError **error);
 
 static const FieldSpec site_item_fields[] = {
   F_STR ("id", REQ, SHORT_STRING_MAX),
@@ -81,6 +82,21 @@ static const FieldSpec tile_item_fields[] = {
   F_END,
 };
 
+static const FieldSpec queue_item_fields[] = {
+  F_STR ("site", REQ, SHORT_STRING_MAX),
+  F_INT ("waiting_s", REQ, 0, G_MAXINT32),
+  F_END,
+};
+
+static const FieldSpec site_state_fields[] = {
+  F_STR ("id", REQ, SHORT_STRING_MAX),
+  F_BOOL ("present", REQ),
+  F_BOOL ("muted", REQ),
+  F_BOOL ("video", REQ),
+  F_INT ("hand", REQ, 0, 64),
+  F_END,
+};
+
 static const MsgSpec msg_specs[] = {
   [DC_MSG_INVALID] = { NULL, 0, { F_END }, NULL },
   [DC_MSG_SITES] = { "sites", FROM_SITE, { F_END }, NULL },
@@ -95,6 +111,30 @@ static const MsgSpec msg_specs[] = {
                      F_INT ("sdpMLineIndex", REQ, 0, 63), F_END },
                    NULL },
   [DC_MSG_LEAVE] = { "leave", FROM_SITE, { F_END }, NULL },
+  [DC_MSG_RAISE_HAND] = { "raise-hand", FROM_SITE, { F_END }, NULL },
+  [DC_MSG_LOWER_HAND] = { "lower-hand", FROM_SITE,
+    { F_STR ("site", OPT, SHORT_STRING_MAX), F_END }, NULL },
+  [DC_MSG_GIVE_FLOOR] = { "give-floor", FROM_SITE,
+    { F_STR ("site", REQ, SHORT_STRING_MAX),
+      F_INT ("limit_s", OPT, 0, 3600),
+      F_STR ("on_expiry", OPT, SHORT_STRING_MAX),
+      F_END }, check_expiry },
+  [DC_MSG_TAKE_FLOOR] = { "take-floor", FROM_SITE,
+    { F_BOOL ("next", OPT), F_INT ("limit_s", OPT, 0, 3600), F_END }, NULL },
+  [DC_MSG_MUTE] = { "mute", FROM_SITE,
+    { F_STR ("site", REQ, SHORT_STRING_MAX), F_BOOL ("muted", REQ), F_END }, NULL },
+  [DC_MSG_MUTE_DISTRICTS] = { "mute-districts", FROM_SITE, { F_END }, NULL },
+  [DC_MSG_ALLOW_VIDEO] = { "allow-video", FROM_SITE,
+    { F_STR ("site", REQ, SHORT_STRING_MAX), F_BOOL ("allowed", REQ), F_END }, NULL },
+  [DC_MSG_LOCK] = { "lock", FROM_SITE, { F_BOOL ("locked", REQ), F_END }, NULL },
+  [DC_MSG_REMOVE] = { "remove", FROM_SITE,
+    { F_STR ("site", REQ, SHORT_STRING_MAX), F_END }, NULL },
+  [DC_MSG_ADMIT] = { "admit", FROM_SITE,
+    { F_STR ("site", REQ, SHORT_STRING_MAX), F_END }, NULL },
+  [DC_MSG_SET_LAYOUT] = { "set-layout", FROM_SITE,
+    { F_STR ("layout", REQ, SHORT_STRING_MAX), F_END }, NULL },
+  [DC_MSG_END_MEETING] = { "end-meeting", FROM_SITE, { F_END }, NULL },
+  [DC_MSG_GET_ATTENDANCE] = { "get-attendance", FROM_SITE, { F_END }, NULL },
   [DC_MSG_WELCOME] = { "welcome", FROM_GATEWAY,
                        { F_INT ("protocol", REQ, G_MININT64, G_MAXINT64),
                          F_STR ("site", REQ, SHORT_STRING_MAX),
@@ -129,6 +169,22 @@ static const MsgSpec msg_specs[] = {
                      NULL },
   [DC_MSG_BYE] = { "bye", FROM_GATEWAY, { F_STR ("reason", REQ, SHORT_STRING_MAX), F_END },
                    NULL },
+  [DC_MSG_STATE] = { "state", FROM_GATEWAY,
+    { F_BOOL ("locked", REQ),
+      F_STR ("layout", REQ, SHORT_STRING_MAX),
+      F_STR ("floor", REQ, SHORT_STRING_MAX),
+      F_INT ("floor_remaining_s", REQ, -1, 3600),
+      F_ARR ("queue", REQ, queue_item_fields),
+      F_ARR ("sites", REQ, site_state_fields),
+      F_END }, NULL },
+  [DC_MSG_FLOOR_TIMER] = { "floor-timer", FROM_GATEWAY,
+    { F_STR ("site", REQ, SHORT_STRING_MAX),
+      F_STR ("event", REQ, SHORT_STRING_MAX),
+      F_INT ("remaining_s", REQ, 0, 3600),
+      F_STR ("action", REQ, SHORT_STRING_MAX),
+      F_END }, NULL },
+  [DC_MSG_ATTENDANCE] = { "attendance", FROM_GATEWAY,
+    { F_STR ("csv", REQ, 0), F_END }, NULL },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (msg_specs) == DC_MSG_N_TYPES);
 /* clang-format on */
@@ -148,6 +204,8 @@ static const char *const error_names[] = {
   [DC_ERR_NOT_PERMITTED] = "not-permitted",
   [DC_ERR_BAD_SDP] = "bad-sdp",
   [DC_ERR_INTERNAL] = "internal",
+  [DC_ERR_NOT_PRESENT] = "not-present",
+  [DC_ERR_NOTHING_TO_DO] = "nothing-to-do",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (error_names) == DC_ERR_N_CODES);
 
@@ -356,6 +414,19 @@ check_join (JsonObject *body, GError **error)
                    "The field \"protocol\" of the join message is %" G_GINT64_FORMAT
                    "; this gateway speaks protocol %d.",
                    version, DC_PROTOCOL_VERSION);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_expiry (JsonObject *body, GError **error)
+{
+  const char *expiry = json_object_get_string_member_with_default (body, "on_expiry", "mute");
+  if (g_strcmp0 (expiry, "mute") != 0 && g_strcmp0 (expiry, "signal") != 0)
+    {
+      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_FIELD,
+                   "The field \"on_expiry\" must be \"mute\" or \"signal\".");
       return FALSE;
     }
   return TRUE;
@@ -695,155 +766,4 @@ dc_message_get_array (const DcMessage *message, const char *field)
 
   JsonNode *node = json_object_get_member (message->body, field);
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-}
-
-/* A double node json-glib 1.6 writes as valid JSON. Its generator appends ".0" to any number
- * printed without a '.', so 1e22 would come out as "1e+22.0". Such values are integral: they become
- * ints where they fit, else move one step toward zero. JSON has no infinities: those become null.
- */
-static JsonNode *
-output_double (double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-  if (!isfinite (v))
-    return json_node_init_null (json_node_alloc ());
-  for (int step = 0; step < 4; step++)
-    {
-      if (strchr (g_ascii_dtostr (buf, sizeof buf, v), '.') != NULL || strchr (buf, 'e') == NULL)
-        break;
-      if (v > -9e18 && v < 9e18 && (double)(gint64)v == v)
-        return json_node_init_int (json_node_alloc (), (gint64)v);
-      union
-      {
-        double d;
-        guint64 u;
-      } bits = { .d = v };
-      bits.u--; /* the next double toward zero, for any finite non-zero value */
-      v = bits.d;
-    }
-  return json_node_init_double (json_node_alloc (), v);
-}
-
-/* A deep copy of node for output, with doubles made safe for the generator. */
-static JsonNode *
-output_copy (JsonNode *node)
-{
-  switch (json_node_get_node_type (node))
-    {
-    case JSON_NODE_OBJECT:
-      {
-        JsonObject *copy = json_object_new ();
-        JsonObjectIter iter;
-        const char *name;
-        JsonNode *member;
-
-        json_object_iter_init (&iter, json_node_get_object (node));
-        while (json_object_iter_next (&iter, &name, &member))
-          json_object_set_member (copy, name, output_copy (member));
-        return json_node_init_object (json_node_alloc (), copy);
-      }
-    case JSON_NODE_ARRAY:
-      {
-        JsonArray *array = json_node_get_array (node);
-        JsonArray *copy = json_array_sized_new (json_array_get_length (array));
-
-        for (guint i = 0; i < json_array_get_length (array); i++)
-          json_array_add_element (copy, output_copy (json_array_get_element (array, i)));
-        return json_node_init_array (json_node_alloc (), copy);
-      }
-    case JSON_NODE_VALUE:
-      if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-        return output_double (json_node_get_double (node));
-      return json_node_copy (node);
-    case JSON_NODE_NULL:
-    default:
-      return json_node_copy (node);
-    }
-}
-
-char *
-dc_message_serialize (DcMsgType type, JsonObject *body)
-{
-  g_return_val_if_fail (type > DC_MSG_INVALID && type < DC_MSG_N_TYPES, NULL);
-
-  g_autoptr (JsonObject) obj = json_object_new ();
-  json_object_set_string_member (obj, "type", msg_specs[type].name);
-  if (body != NULL)
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *node;
-
-      json_object_iter_init (&iter, body);
-      while (json_object_iter_next (&iter, &name, &node))
-        if (strcmp (name, "type") != 0)
-          json_object_set_member (obj, name, output_copy (node));
-    }
-
-  g_autoptr (JsonNode) root = json_node_init_object (json_node_alloc (), obj);
-  return json_to_string (root, FALSE);
-}
-
-char *
-dc_message_new_simple (DcMsgType type)
-{
-  return dc_message_serialize (type, NULL);
-}
-
-char *
-dc_message_new_join (const char *site, const char *token)
-{
-  g_return_val_if_fail (site != NULL && token != NULL, NULL);
-
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_int_member (body, "protocol", DC_PROTOCOL_VERSION);
-  json_object_set_string_member (body, "site", site);
-  json_object_set_string_member (body, "token", token);
-  return dc_message_serialize (DC_MSG_JOIN, body);
-}
-
-char *
-dc_message_new_sdp (DcMsgType type, const char *sdp)
-{
-  g_return_val_if_fail (type == DC_MSG_OFFER || type == DC_MSG_ANSWER, NULL);
-  g_return_val_if_fail (sdp != NULL, NULL);
-
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_string_member (body, "sdp", sdp);
-  return dc_message_serialize (type, body);
-}
-
-char *
-dc_message_new_ice (const char *candidate, guint mline_index)
-{
-  g_return_val_if_fail (candidate != NULL, NULL);
-
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_string_member (body, "candidate", candidate);
-  json_object_set_int_member (body, "sdpMLineIndex", mline_index);
-  return dc_message_serialize (DC_MSG_ICE, body);
-}
-
-char *
-dc_message_new_error (DcErrorCode code, gboolean fatal, const char *message)
-{
-  g_return_val_if_fail ((guint)code < DC_ERR_N_CODES, NULL);
-  g_return_val_if_fail (message != NULL, NULL);
-
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_string_member (body, "code", error_names[code]);
-  json_object_set_string_member (body, "message", message);
-  json_object_set_boolean_member (body, "fatal", fatal);
-  return dc_message_serialize (DC_MSG_ERROR, body);
-}
-
-char *
-dc_message_new_bye (const char *reason)
-{
-  g_return_val_if_fail (reason != NULL, NULL);
-
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_string_member (body, "reason", reason);
-  return dc_message_serialize (DC_MSG_BYE, body);
 }

@@ -21,6 +21,20 @@ typedef enum
   DC_MSG_ANSWER,  /* sdp:string */
   DC_MSG_ICE,     /* candidate:string sdpMLineIndex:int (both directions) */
   DC_MSG_LEAVE,
+  /* site -> gateway: chairing (moderation commands need the chair or operator role) */
+  DC_MSG_RAISE_HAND,     /* (none) */
+  DC_MSG_LOWER_HAND,     /* site:string optional: the chair lowers another site's hand */
+  DC_MSG_GIVE_FLOOR,     /* site:string limit_s:int optional on_expiry:string optional */
+  DC_MSG_TAKE_FLOOR,     /* next:bool optional limit_s:int optional */
+  DC_MSG_MUTE,           /* site:string muted:bool */
+  DC_MSG_MUTE_DISTRICTS, /* (none) */
+  DC_MSG_ALLOW_VIDEO,    /* site:string allowed:bool */
+  DC_MSG_LOCK,           /* locked:bool */
+  DC_MSG_REMOVE,         /* site:string */
+  DC_MSG_ADMIT,          /* site:string: a removed site may join again */
+  DC_MSG_SET_LAYOUT,     /* layout:string */
+  DC_MSG_END_MEETING,    /* (none) */
+  DC_MSG_GET_ATTENDANCE, /* (none) */
   /* gateway -> site */
   DC_MSG_WELCOME,     /* protocol:int site:string name:string role:string sites:array */
   DC_MSG_OFFER,       /* sdp:string */
@@ -31,6 +45,11 @@ typedef enum
   DC_MSG_LAYOUT,      /* kind:string width:int height:int tiles:array of {site,x,y,width,height} */
   DC_MSG_ERROR,       /* code:string message:string fatal:bool */
   DC_MSG_BYE,         /* reason:string; the gateway closes the socket after it */
+  DC_MSG_STATE,       /* the meeting: locked layout floor floor_limit_s floor_remaining_s
+                       * speaking queue:array sites:array (see docs/protocol.md) */
+  DC_MSG_FLOOR_TIMER, /* site:string event:string ("warning" "expired") remaining_s:int
+                       * action:string ("mute" "signal") */
+  DC_MSG_ATTENDANCE,  /* csv:string */
   DC_MSG_N_TYPES
 } DcMsgType;
 
@@ -57,6 +76,8 @@ typedef enum
   DC_ERR_NOT_PERMITTED,     /* "not-permitted" */
   DC_ERR_BAD_SDP,           /* "bad-sdp" */
   DC_ERR_INTERNAL,          /* "internal" */
+  DC_ERR_NOT_PRESENT,       /* "not-present": the target site is not connected */
+  DC_ERR_NOTHING_TO_DO,     /* "nothing-to-do": e.g. lowering a hand that is not raised */
   DC_ERR_N_CODES
 } DcErrorCode;
 

@@ -1,9 +1,13 @@
-/* The conference as pure state: who is present, the order of the tiles, who is speaking.
- * No GStreamer, no sockets: the gateway feeds it facts and reads decisions back. */
+/* The conference as pure state: who is present, roles, the hand-raise queue, the floor and its
+ * timer, mutes, lock, layout choice, who is speaking, and the attendance record. No GStreamer, no
+ * sockets: the gateway feeds it facts and commands and reads decisions back. Every rule the chair
+ * enforces lives here, so it is unit-tested without media. */
 #pragma once
 
 #include <glib.h>
+#include "attendance.h"
 #include "config.h"
+#include "layout.h"
 
 G_BEGIN_DECLS
 
@@ -19,25 +23,103 @@ typedef enum
 #define DC_SPEAKING_THRESHOLD_DBFS (-42.0f)
 #define DC_SPEAKING_HOLD_IN_US (400 * 1000)
 #define DC_SPEAKING_HOLD_OUT_US (1500 * 1000)
+/* Everyone is warned this long before a timed speech ends. */
+#define DC_FLOOR_WARNING_S 30
+
+/* Why a command was refused; each maps to a protocol error code. */
+typedef enum
+{
+  DC_COMMAND_OK,
+  DC_COMMAND_NOT_PERMITTED, /* the sender's role may not do this */
+  DC_COMMAND_UNKNOWN_SITE,  /* the target is not in the conference */
+  DC_COMMAND_NOT_PRESENT,   /* the target is not connected */
+  DC_COMMAND_INVALID,       /* nothing to do: no floor to take back, no hand to lower, ... */
+} DcCommandResult;
+
+typedef enum
+{
+  DC_EXPIRY_MUTE,   /* at the end of a timed speech the speaker is muted */
+  DC_EXPIRY_SIGNAL, /* everyone is told, nothing else happens */
+} DcFloorExpiry;
+
+/* What the floor timer did in one tick. */
+typedef enum
+{
+  DC_FLOOR_TICK_NONE,
+  DC_FLOOR_TICK_WARNING, /* DC_FLOOR_WARNING_S left */
+  DC_FLOOR_TICK_EXPIRED, /* time is up; the expiry action has been applied */
+} DcFloorTick;
+
+typedef enum
+{
+  DC_JOIN_OK,
+  DC_JOIN_LOCKED,  /* the conference is locked and this site was not in it before */
+  DC_JOIN_REMOVED, /* the chair removed this site from this meeting */
+} DcJoinCheck;
 
 typedef struct DcConference DcConference;
 
-DcConference *dc_conference_new (const DcConfig *config);
+DcConference *dc_conference_new (const DcConfig *config, DcFloorExpiry default_expiry);
 void dc_conference_free (DcConference *conference);
 guint dc_conference_get_n_sites (const DcConference *conference);
 const DcSiteConfig *dc_conference_get_site (const DcConference *conference, guint slot);
 int dc_conference_find_slot (const DcConference *conference, const char *site_id);
+DcAttendance *dc_conference_get_attendance (DcConference *conference);
 
+/* ---- presence (facts from the network) ---- */
+DcJoinCheck dc_conference_check_join (const DcConference *conference, guint slot);
 void dc_conference_set_present (DcConference *conference, guint slot, gboolean present,
                                 gint64 now_us);
 DcPresence dc_conference_get_presence (const DcConference *conference, guint slot);
 guint dc_conference_count_present (const DcConference *conference);
 
-/* Slots in tile order: the chair first (the large position), then the others as configured. */
-const guint *dc_conference_get_tile_order (const DcConference *conference);
+/* ---- commands (from sites; sender is the slot that sent it) ---- */
+gboolean dc_conference_may_moderate (const DcConference *conference, guint sender);
+DcCommandResult dc_conference_raise_hand (DcConference *conference, guint sender, gint64 now_us);
+DcCommandResult dc_conference_lower_hand (DcConference *conference, guint sender, int target);
+/* limit_s 0 = no time limit. */
+DcCommandResult dc_conference_give_floor (DcConference *conference, guint sender, guint target,
+                                          guint limit_s, DcFloorExpiry expiry, gint64 now_us);
+/* Back to the chair; with next, the first hand in the queue gets it instead. */
+DcCommandResult dc_conference_take_floor (DcConference *conference, guint sender, gboolean next,
+                                          guint limit_s, gint64 now_us);
+DcCommandResult dc_conference_set_muted (DcConference *conference, guint sender, guint target,
+                                         gboolean muted);
+DcCommandResult dc_conference_mute_districts (DcConference *conference, guint sender);
+DcCommandResult dc_conference_set_video_allowed (DcConference *conference, guint sender,
+                                                 guint target, gboolean allowed);
+DcCommandResult dc_conference_set_locked (DcConference *conference, guint sender,
+                                          gboolean locked);
+DcCommandResult dc_conference_remove_site (DcConference *conference, guint sender, guint target,
+                                           gint64 now_us);
+DcCommandResult dc_conference_admit_site (DcConference *conference, guint sender, guint target);
+DcCommandResult dc_conference_set_layout (DcConference *conference, guint sender,
+                                          DcLayoutKind layout);
+DcCommandResult dc_conference_end_meeting (DcConference *conference, guint sender,
+                                           gint64 now_us);
+
+/* ---- reading the state ---- */
+gboolean dc_conference_is_muted (const DcConference *conference, guint slot);
+gboolean dc_conference_is_video_allowed (const DcConference *conference, guint slot);
+gboolean dc_conference_is_locked (const DcConference *conference);
+DcLayoutKind dc_conference_get_layout (const DcConference *conference);
+int dc_conference_get_floor (const DcConference *conference); /* slot or -1 */
+/* Seconds left of a timed speech (rounded up), -1 when untimed or no floor. */
+int dc_conference_get_floor_remaining (const DcConference *conference, gint64 now_us);
+guint dc_conference_get_floor_limit (const DcConference *conference);
+/* The queue in order; times are when each hand went up (monotonic µs). */
+guint dc_conference_get_queue (const DcConference *conference, guint *slots, gint64 *raised_at);
+int dc_conference_get_hand_position (const DcConference *conference, guint slot); /* 1-based, 0 */
+
+/* The floor timer; call about once a second. */
+DcFloorTick dc_conference_tick_floor (DcConference *conference, gint64 now_us);
+
+/* Slots in tile order for the current layout: position 0 is the large (or first) position. The
+ * floor holder, or in speaker focus without one the speaking site, takes the speaker position. */
+void dc_conference_get_tile_order (const DcConference *conference, guint *order);
 
 /* Feeds one measurement of every slot's level (dBFS). Returns TRUE when the speaking site
- * changed; *speaking is its slot or -1. */
+ * changed; *speaking is its slot or -1. Muted sites never count as speaking. */
 gboolean dc_conference_update_levels (DcConference *conference, const float *levels,
                                       gint64 now_us, int *speaking);
 int dc_conference_get_speaking (const DcConference *conference);

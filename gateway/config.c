@@ -110,6 +110,16 @@ static const KeySpec audio_keys[] = {
   { NULL },
 };
 
+static const char *const expiry_names[] = { "mute", "signal", NULL };
+
+static const KeySpec meeting_keys[] = {
+  { "floor-expiry", KT_CHOICE, KF_CHOICE_INDEX, 0, 0, expiry_names, NULL,
+    "one of mute|signal", CFG (floor_expiry) },
+  { "attendance-dir", KT_STRING, KF_NONE, 0, 0, NULL, NULL, "a directory path",
+    CFG (attendance_dir) },
+  { NULL },
+};
+
 static const KeySpec site_keys[] = {
   { "name", KT_STRING, KF_REQUIRED, 0, 0, NULL, NULL, "the hall's display name",
     SITE (name) },
@@ -124,6 +134,7 @@ static const GroupSpec groups[] = {
   { "gateway", gateway_keys },
   { "video", video_keys },
   { "audio", audio_keys },
+  { "meeting", meeting_keys },
   { "site", site_keys },
 };
 
@@ -450,6 +461,7 @@ config_new_with_defaults (void)
   c->ice_port_min = 20000;
   c->ice_port_max = 20999;
   c->recordings_dir = g_strdup ("recordings");
+  c->attendance_dir = g_strdup ("attendance");
   c->width = 1280;
   c->height = 720;
   c->framerate = 25;
@@ -472,6 +484,7 @@ dc_config_free (DcConfig *c)
   g_free (c->tls_certificate);
   g_free (c->tls_key);
   g_free (c->recordings_dir);
+  g_free (c->attendance_dir);
   g_free (c->codec);
   g_ptr_array_unref (c->sites);
   g_free (c->source_path);

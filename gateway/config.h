@@ -44,6 +44,9 @@ typedef struct
   char *codec;            /* "vp8" (default) or "h264" */
   /* [audio] */
   guint audio_bitrate_kbps; /* default 64 */
+  /* [meeting] */
+  int floor_expiry;       /* what ends a timed speech: 0 mute (default), 1 signal only */
+  char *attendance_dir;   /* default "attendance"; relative to the working directory */
   /* [site:*] in file order; the chair is always present exactly once after validation */
   GPtrArray *sites;       /* of DcSiteConfig*, owned */
   char *source_path;      /* file it was loaded from, or NULL */

@@ -4,14 +4,8 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "audio-mixer.h"
-#include "conference.h"
-#include "layout.h"
-#include "media-codec.h"
-#include "signaling.h"
-#include "site-session.h"
+#include "gateway-private.h"
 #include "token.h"
-#include "video-mixer.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_gateway_debug);
 #define GST_CAT_DEFAULT dc_gateway_debug
@@ -22,34 +16,10 @@ GST_DEBUG_CATEGORY_STATIC (dc_gateway_debug);
 #define SETUP_GRACE_US (20 * G_USEC_PER_SEC)
 #define JITTER_LATENCY_MS 100
 
-typedef struct
-{
-  DcPeer *peer;
-  DcSiteSession *session; /* read by mixer threads under sessions_lock */
-  gint64 joined_at;
-} SiteLink;
-
-struct DcGateway
-{
-  DcConfig *config;
-  DcConference *conference;
-  DcSignaling *signaling;
-  DcAudioMixer *audio;
-  DcVideoMixer *video;
-  const DcVideoCodec *codec;
-  GMutex sessions_lock; /* protects links[].session */
-  SiteLink *links;
-  guint n_sites;
-  DcLayoutKind layout;
-  DcRect rects[DC_LAYOUT_MAX_SLOTS]; /* per slot (config order) */
-  guint watchdog_id;
-  guint speaking_id;
-};
-
 /* ---- media hand-over (mixer threads) ---- */
 
-static DcSiteSession *
-session_for_slot (DcGateway *gateway, guint slot)
+DcSiteSession *
+dc_gateway_session_for_slot (DcGateway *gateway, guint slot)
 {
   g_mutex_lock (&gateway->sessions_lock);
   DcSiteSession *session = gateway->links[slot].session;
@@ -62,7 +32,7 @@ session_for_slot (DcGateway *gateway, guint slot)
 static void
 on_mixed_audio (guint slot, GstBuffer *opus, gpointer data)
 {
-  DcSiteSession *session = session_for_slot (data, slot);
+  DcSiteSession *session = dc_gateway_session_for_slot (data, slot);
   if (session)
     {
       dc_site_session_push_audio (session, opus);
@@ -109,100 +79,6 @@ on_keyframe_wanted (DcSiteSession *session, gpointer data)
   dc_video_mixer_request_keyframe (gateway->video);
 }
 
-/* ---- events to sites ---- */
-
-static void
-broadcast (DcGateway *gateway, const char *text, int except_slot)
-{
-  for (guint i = 0; i < gateway->n_sites; i++)
-    if (gateway->links[i].peer && (int) i != except_slot)
-      dc_peer_send (gateway->links[i].peer, text);
-}
-
-static char *
-site_event_new (DcGateway *gateway, DcMsgType type, guint slot, const char *reason)
-{
-  const DcSiteConfig *site = dc_conference_get_site (gateway->conference, slot);
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_string_member (body, "site", site->id);
-  if (type == DC_MSG_SITE_JOINED)
-    {
-      json_object_set_string_member (body, "name", site->name);
-      json_object_set_string_member (body, "role", dc_role_to_string (site->role));
-    }
-  else
-    json_object_set_string_member (body, "reason", reason);
-  return dc_message_serialize (type, body);
-}
-
-static JsonArray *
-site_list_array (DcGateway *gateway)
-{
-  g_autofree char *text = dc_conference_site_list_json (gateway->conference);
-  g_autoptr (JsonNode) node = json_from_string (text, NULL);
-  return json_array_ref (json_node_get_array (node));
-}
-
-static char *
-layout_message_new (DcGateway *gateway)
-{
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_string_member (body, "kind", dc_layout_kind_to_string (gateway->layout));
-  json_object_set_int_member (body, "width", gateway->config->width);
-  json_object_set_int_member (body, "height", gateway->config->height);
-  JsonArray *tiles = json_array_new ();
-  const guint *order = dc_conference_get_tile_order (gateway->conference);
-  for (guint i = 0; i < gateway->n_sites; i++)
-    {
-      guint slot = order[i];
-      JsonObject *tile = json_object_new ();
-      json_object_set_string_member (tile, "site",
-                                     dc_conference_get_site (gateway->conference, slot)->id);
-      json_object_set_int_member (tile, "x", gateway->rects[slot].x);
-      json_object_set_int_member (tile, "y", gateway->rects[slot].y);
-      json_object_set_int_member (tile, "width", gateway->rects[slot].width);
-      json_object_set_int_member (tile, "height", gateway->rects[slot].height);
-      json_array_add_object_element (tiles, tile);
-    }
-  json_object_set_array_member (body, "tiles", tiles);
-  return dc_message_serialize (DC_MSG_LAYOUT, body);
-}
-
-/* Pushes presence, highlight and geometry of one slot to the composition. */
-static void
-update_tile (DcGateway *gateway, guint slot)
-{
-  const DcSiteConfig *site = dc_conference_get_site (gateway->conference, slot);
-  dc_video_mixer_set_slot (gateway->video, slot, &gateway->rects[slot], site->name,
-                           dc_conference_get_presence (gateway->conference, slot),
-                           dc_conference_get_speaking (gateway->conference) == (int) slot);
-}
-
-static gboolean
-apply_layout (DcGateway *gateway, DcLayoutKind kind)
-{
-  DcRect ordered[DC_LAYOUT_MAX_SLOTS];
-  if (!dc_layout_compute (kind, gateway->config->width, gateway->config->height, gateway->n_sites,
-                          ordered))
-    return FALSE;
-  gateway->layout = kind;
-  const guint *order = dc_conference_get_tile_order (gateway->conference);
-  for (guint i = 0; i < gateway->n_sites; i++)
-    gateway->rects[order[i]] = ordered[i];
-  for (guint slot = 0; slot < gateway->n_sites; slot++)
-    {
-      update_tile (gateway, slot);
-      DcSiteSession *session = session_for_slot (gateway, slot);
-      if (session)
-        {
-          dc_site_session_set_tile_size (session, gateway->rects[slot].width,
-                                         gateway->rects[slot].height);
-          dc_site_session_unref (session);
-        }
-    }
-  return TRUE;
-}
-
 /* ---- session lifecycle (main context) ---- */
 
 static void
@@ -229,7 +105,6 @@ on_local_candidate (DcSiteSession *session, const char *candidate, guint mline, 
     }
 }
 
-static void end_site (DcGateway *gateway, guint slot, const char *reason);
 
 static void
 on_session_failed (DcSiteSession *session, const char *why, gpointer data)
@@ -244,11 +119,11 @@ on_session_failed (DcSiteSession *session, const char *why, gpointer data)
     {
       DcPeer *peer = link->peer;
       g_autofree char *message = g_strdup_printf ("the media connection failed: %s", why);
-      end_site (gateway, slot, "lost");
+      dc_gateway_end_site (gateway, slot, "lost");
       dc_peer_send_error (peer, DC_ERR_INTERNAL, TRUE, message);
     }
   else
-    end_site (gateway, slot, "lost");
+    dc_gateway_end_site (gateway, slot, "lost");
 }
 
 static const DcSiteSessionCallbacks session_callbacks = {
@@ -261,8 +136,8 @@ static const DcSiteSessionCallbacks session_callbacks = {
 };
 
 /* Everything a site leaves behind goes here: its media, its peer link, its tile. */
-static void
-end_site (DcGateway *gateway, guint slot, const char *reason)
+void
+dc_gateway_end_site (DcGateway *gateway, guint slot, const char *reason)
 {
   SiteLink *link = &gateway->links[slot];
   g_mutex_lock (&gateway->sessions_lock);
@@ -283,9 +158,9 @@ end_site (DcGateway *gateway, guint slot, const char *reason)
   GST_INFO ("site %s left (%s)", dc_conference_get_site (gateway->conference, slot)->id, reason);
   dc_audio_mixer_set_connected (gateway->audio, slot, FALSE);
   dc_conference_set_present (gateway->conference, slot, FALSE, g_get_monotonic_time ());
-  update_tile (gateway, slot);
-  g_autofree char *event = site_event_new (gateway, DC_MSG_SITE_LEFT, slot, reason);
-  broadcast (gateway, event, -1);
+  g_autofree char *event = dc_gateway_site_event_new (gateway, DC_MSG_SITE_LEFT, slot, reason);
+  dc_gateway_broadcast (gateway, event, -1);
+  dc_gateway_sync (gateway, TRUE);
 }
 
 static void
@@ -297,10 +172,10 @@ send_welcome (DcGateway *gateway, DcPeer *peer, guint slot)
   json_object_set_string_member (body, "site", site->id);
   json_object_set_string_member (body, "name", site->name);
   json_object_set_string_member (body, "role", dc_role_to_string (site->role));
-  json_object_set_array_member (body, "sites", site_list_array (gateway));
+  json_object_set_array_member (body, "sites", dc_gateway_site_list_array (gateway));
   g_autofree char *welcome = dc_message_serialize (DC_MSG_WELCOME, body);
   dc_peer_send (peer, welcome);
-  g_autofree char *layout = layout_message_new (gateway);
+  g_autofree char *layout = dc_gateway_layout_message_new (gateway);
   dc_peer_send (peer, layout);
 }
 
@@ -332,7 +207,7 @@ replace_old_peer (DcGateway *gateway, guint slot)
     return;
   g_autofree char *bye = dc_message_new_bye ("replaced");
   dc_peer_send (old, bye);
-  end_site (gateway, slot, "replaced");
+  dc_gateway_end_site (gateway, slot, "replaced");
   dc_peer_close (old, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced");
 }
 
@@ -361,6 +236,19 @@ handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
                           "the token is not valid for this site; ask the conference operator");
       return;
     }
+  switch (dc_conference_check_join (gateway->conference, slot))
+    {
+    case DC_JOIN_LOCKED:
+      dc_peer_send_error (peer, DC_ERR_CONFERENCE_LOCKED, TRUE,
+                          "the chair has locked the conference; no new site may join");
+      return;
+    case DC_JOIN_REMOVED:
+      dc_peer_send_error (peer, DC_ERR_NOT_PERMITTED, TRUE,
+                          "the chair removed this site from the meeting");
+      return;
+    case DC_JOIN_OK:
+      break;
+    }
   replace_old_peer (gateway, slot);
 
   g_autoptr (GError) error = NULL;
@@ -377,7 +265,6 @@ handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
   dc_peer_set_slot (peer, slot);
   dc_audio_mixer_set_connected (gateway->audio, slot, TRUE);
   dc_conference_set_present (gateway->conference, slot, TRUE, link->joined_at);
-  update_tile (gateway, slot);
   g_mutex_lock (&gateway->sessions_lock);
   link->session = session;
   g_mutex_unlock (&gateway->sessions_lock);
@@ -385,8 +272,9 @@ handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
 
   GST_INFO ("site %s joined from %s", site_id, dc_peer_get_address (peer));
   send_welcome (gateway, peer, slot);
-  g_autofree char *event = site_event_new (gateway, DC_MSG_SITE_JOINED, slot, NULL);
-  broadcast (gateway, event, slot);
+  g_autofree char *event = dc_gateway_site_event_new (gateway, DC_MSG_SITE_JOINED, slot, NULL);
+  dc_gateway_broadcast (gateway, event, slot);
+  dc_gateway_sync (gateway, TRUE);
 }
 
 static void
@@ -406,7 +294,7 @@ on_peer_message (DcPeer *peer, const DcMessage *message, gpointer data)
   if (message->type == DC_MSG_SITES)
     {
       g_autoptr (JsonObject) body = json_object_new ();
-      json_object_set_array_member (body, "sites", site_list_array (gateway));
+      json_object_set_array_member (body, "sites", dc_gateway_site_list_array (gateway));
       g_autofree char *text = dc_message_serialize (DC_MSG_SITE_LIST, body);
       dc_peer_send (peer, text);
       return;
@@ -437,14 +325,15 @@ on_peer_message (DcPeer *peer, const DcMessage *message, gpointer data)
       break;
     case DC_MSG_LEAVE:
       {
-        end_site (gateway, slot, "left");
+        dc_gateway_end_site (gateway, slot, "left");
         g_autofree char *bye = dc_message_new_bye ("left");
         dc_peer_send (peer, bye);
         dc_peer_close (peer, SOUP_WEBSOCKET_CLOSE_NORMAL, "left");
       }
       break;
     default:
-      dc_peer_send_error (peer, DC_ERR_UNKNOWN_TYPE, FALSE, "this message is not handled here");
+      if (!dc_gateway_handle_chair_message (gateway, peer, slot, message))
+        dc_peer_send_error (peer, DC_ERR_UNKNOWN_TYPE, FALSE, "this message is not handled here");
       break;
     }
 }
@@ -455,14 +344,17 @@ on_peer_closed (DcPeer *peer, gpointer data)
   DcGateway *gateway = data;
   int slot = dc_peer_get_slot (peer);
   if (slot >= 0 && gateway->links[slot].peer == peer)
-    end_site (gateway, slot, "lost");
+    dc_gateway_end_site (gateway, slot, "lost");
 }
 
+/* GET /api/sites answers with the same object as the site-list message. */
 static char *
 on_site_list_json (gpointer data)
 {
   DcGateway *gateway = data;
-  return dc_conference_site_list_json (gateway->conference);
+  g_autoptr (JsonObject) body = json_object_new ();
+  json_object_set_array_member (body, "sites", dc_gateway_site_list_array (gateway));
+  return dc_message_serialize (DC_MSG_SITE_LIST, body);
 }
 
 /* ---- timers ---- */
@@ -485,7 +377,7 @@ watchdog_tick (gpointer data)
                    dc_conference_get_site (gateway->conference, slot)->id,
                    last ? "5 s" : "20 s after joining");
       DcPeer *peer = link->peer;
-      end_site (gateway, slot, "lost");
+      dc_gateway_end_site (gateway, slot, "lost");
       if (peer)
         dc_peer_send_error (peer, DC_ERR_INTERNAL, TRUE,
                             "no media arrived from this site; join again");
@@ -493,28 +385,48 @@ watchdog_tick (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-speaking_tick (gpointer data)
+static void
+update_speaking (DcGateway *gateway)
 {
-  DcGateway *gateway = data;
   float levels[DC_LAYOUT_MAX_SLOTS];
   dc_audio_mixer_get_levels (gateway->audio, levels);
-  int before = dc_conference_get_speaking (gateway->conference);
   int speaking = -1;
   if (!dc_conference_update_levels (gateway->conference, levels, g_get_monotonic_time (),
                                     &speaking))
-    return G_SOURCE_CONTINUE;
-  if (before >= 0)
-    update_tile (gateway, before);
-  if (speaking >= 0)
-    update_tile (gateway, speaking);
+    return;
   g_autoptr (JsonObject) body = json_object_new ();
   json_object_set_string_member (
       body, "site", speaking >= 0 ? dc_conference_get_site (gateway->conference, speaking)->id : "");
   json_object_set_double_member (body, "level", speaking >= 0 ? levels[speaking] : -127.0);
   g_autofree char *text = dc_message_serialize (DC_MSG_SPEAKING, body);
-  broadcast (gateway, text, -1);
+  dc_gateway_broadcast (gateway, text, -1);
+  /* The highlight moves; in speaker focus the tile order may too. */
+  dc_gateway_sync (gateway, FALSE);
+}
+
+/* Voice activity every 100 ms, the floor timer every second. */
+static gboolean
+conference_tick (gpointer data)
+{
+  DcGateway *gateway = data;
+  update_speaking (gateway);
+  if (++gateway->ticks % 10 == 0)
+    dc_gateway_tick_floor (gateway);
   return G_SOURCE_CONTINUE;
+}
+
+void
+dc_gateway_save_attendance (DcGateway *gateway)
+{
+  DcAttendance *attendance = dc_conference_get_attendance (gateway->conference);
+  if (dc_attendance_get_length (attendance) == 0)
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = dc_attendance_write (attendance, gateway->config->attendance_dir, &error);
+  if (path)
+    g_print ("diemcau-gateway: attendance written to %s\n", path);
+  else
+    g_printerr ("diemcau-gateway: cannot write the attendance: %s\n", error->message);
 }
 
 /* ---- construction ---- */
@@ -546,7 +458,8 @@ dc_gateway_new (DcConfig *config, GError **error)
   gateway->n_sites = config->sites->len;
   gateway->links = g_new0 (SiteLink, gateway->n_sites);
   g_mutex_init (&gateway->sessions_lock);
-  gateway->conference = dc_conference_new (config);
+  gateway->conference = dc_conference_new (config, config->floor_expiry == 1 ? DC_EXPIRY_SIGNAL
+                                                                              : DC_EXPIRY_MUTE);
   gateway->audio = dc_audio_mixer_new (gateway->n_sites, config->audio_bitrate_kbps,
                                        on_mixed_audio, gateway);
   DcVideoMixerParams video = {
@@ -563,7 +476,7 @@ dc_gateway_new (DcConfig *config, GError **error)
       dc_gateway_free (gateway);
       return NULL;
     }
-  apply_layout (gateway, DC_LAYOUT_CHAIR_LARGE);
+  dc_gateway_sync (gateway, FALSE);
 
   DcSignalingHandlers handlers = {
     .message = on_peer_message,
@@ -582,7 +495,7 @@ dc_gateway_start (DcGateway *gateway, GError **error)
       || !dc_signaling_listen (gateway->signaling, gateway->config, error))
     return FALSE;
   gateway->watchdog_id = g_timeout_add (1000, watchdog_tick, gateway);
-  gateway->speaking_id = g_timeout_add (100, speaking_tick, gateway);
+  gateway->tick_id = g_timeout_add (100, conference_tick, gateway);
   return TRUE;
 }
 
@@ -592,9 +505,11 @@ dc_gateway_free (DcGateway *gateway)
   if (gateway == NULL)
     return;
   g_clear_handle_id (&gateway->watchdog_id, g_source_remove);
-  g_clear_handle_id (&gateway->speaking_id, g_source_remove);
+  g_clear_handle_id (&gateway->tick_id, g_source_remove);
   for (guint slot = 0; slot < gateway->n_sites; slot++)
-    end_site (gateway, slot, "left");
+    dc_gateway_end_site (gateway, slot, "left");
+  if (gateway->conference)
+    dc_gateway_save_attendance (gateway);
   g_clear_pointer (&gateway->signaling, dc_signaling_free);
   g_clear_pointer (&gateway->video, dc_video_mixer_free);
   g_clear_pointer (&gateway->audio, dc_audio_mixer_free);

@@ -16,7 +16,7 @@ typedef struct
   /* All on the main context. A peer is valid until its closed handler returns. */
   void (*message) (DcPeer *peer, const DcMessage *message, gpointer user_data);
   void (*closed) (DcPeer *peer, gpointer user_data);
-  /* JSON array text of the sites for GET /api/sites and the sites query. */
+  /* The site-list message text, for GET /api/sites. */
   char *(*site_list_json) (gpointer user_data);
 } DcSignalingHandlers;
 

@@ -20,6 +20,7 @@ typedef struct
   DcRect rect;
   char *label;
   DcPresence presence;
+  gboolean video_allowed;
   gboolean highlight;
   DcTileState drawn_state; /* what the canvas was last told, to re-render only on change */
   gboolean drawn_highlight;
@@ -97,7 +98,7 @@ tile_state (const VideoSlot *slot, gint64 now)
   switch (slot->presence)
     {
     case DC_PRESENCE_PRESENT:
-      return slot->latest && now - slot->latest_at < STALE_FRAME_US ? DC_TILE_LIVE
+      return slot->video_allowed && slot->latest && now - slot->latest_at < STALE_FRAME_US ? DC_TILE_LIVE
                                                                      : DC_TILE_NO_VIDEO;
     case DC_PRESENCE_LEFT:
       return DC_TILE_LEFT;
@@ -310,7 +311,7 @@ dc_video_mixer_free (DcVideoMixer *mixer)
 
 void
 dc_video_mixer_set_slot (DcVideoMixer *mixer, guint index, const DcRect *rect, const char *label,
-                         DcPresence presence, gboolean highlight)
+                         DcPresence presence, gboolean video_allowed, gboolean highlight)
 {
   g_return_if_fail (index < mixer->params.n_slots && rect != NULL && label != NULL);
   g_mutex_lock (&mixer->lock);
@@ -323,6 +324,7 @@ dc_video_mixer_set_slot (DcVideoMixer *mixer, guint index, const DcRect *rect, c
   if (presence != DC_PRESENCE_PRESENT)
     g_clear_pointer (&slot->latest, gst_sample_unref);
   slot->presence = presence;
+  slot->video_allowed = video_allowed;
   slot->highlight = highlight;
   if (moved)
     slot->placed = FALSE;

@@ -38,8 +38,10 @@ DcVideoMixer *dc_video_mixer_new (const DcVideoMixerParams *params, DcVideoOutpu
 void dc_video_mixer_free (DcVideoMixer *mixer);
 gboolean dc_video_mixer_start (DcVideoMixer *mixer, GError **error);
 
+/* video_allowed FALSE shows the placeholder even while frames arrive (the chair stopped it). */
 void dc_video_mixer_set_slot (DcVideoMixer *mixer, guint slot, const DcRect *rect,
-                              const char *label, DcPresence presence, gboolean highlight);
+                              const char *label, DcPresence presence, gboolean video_allowed,
+                              gboolean highlight);
 /* From streaming threads: an I420 sample at (ideally) the slot's size. */
 void dc_video_mixer_put_frame (DcVideoMixer *mixer, guint slot, GstSample *sample);
 /* Any site's PLI/FIR, or a site that just joined. */

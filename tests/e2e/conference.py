@@ -60,6 +60,8 @@ class Conference:
             f"bitrate-kbps={bitrate}",
             "[audio]",
             "bitrate-kbps=64",
+            "[meeting]",
+            f"attendance-dir={os.path.join(self.dir, 'attendance')}",
         ]
         for site_id, name, role, _, _ in SITES:
             lines += [f"[site:{site_id}]", f"name={name}", f"role={role}",

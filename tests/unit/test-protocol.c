@@ -43,7 +43,8 @@ test_error_strings (void)
     "missing-field", "bad-field",         "unsupported-protocol",
     "not-joined",    "already-joined",    "unknown-site",
     "bad-token",     "conference-locked", "not-permitted",
-    "bad-sdp",       "internal",
+    "bad-sdp",       "internal",          "not-present",
+    "nothing-to-do",
   };
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == DC_ERR_N_CODES);
 
@@ -61,8 +62,11 @@ static void
 test_type_strings (void)
 {
   static const char *const expected[] = {
-    NULL,        "sites",       "join",      "answer",   "ice",    "leave", "welcome", "offer",
-    "site-list", "site-joined", "site-left", "speaking", "layout", "error", "bye",
+    NULL,        "sites",       "join",      "answer",   "ice",    "leave",
+    "raise-hand", "lower-hand", "give-floor", "take-floor", "mute", "mute-districts",
+    "allow-video", "lock", "remove", "admit", "set-layout", "end-meeting", "get-attendance",
+    "welcome", "offer", "site-list", "site-joined", "site-left", "speaking", "layout", "error", "bye", "state",
+    "floor-timer", "attendance",
   };
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == DC_MSG_N_TYPES);
 
