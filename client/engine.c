@@ -16,6 +16,7 @@ enum
   SIG_GATEWAY_ERROR,
   SIG_BYE,
   SIG_FIRST_FRAME,
+  SIG_MEETING_MESSAGE,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -463,10 +464,25 @@ on_signaling_message (DcSignalingClient *client, gpointer data, DcEngine *self)
       g_signal_emit (self, signals[SIG_BYE], 0, dc_message_get_string (msg, "reason"));
       finish (self, DC_ENGINE_STATE_CLOSED, NULL, dc_message_get_string (msg, "reason"));
       break;
+    case DC_MSG_STATE:
+    case DC_MSG_FLOOR_TIMER:
+    case DC_MSG_ATTENDANCE:
+      g_signal_emit (self, signals[SIG_MEETING_MESSAGE], 0, (int) msg->type, msg);
+      break;
     default:
       GST_DEBUG ("ignoring %s", dc_message_type_to_string (msg->type));
       break;
     }
+}
+
+gboolean
+dc_engine_send (DcEngine *self, const char *message)
+{
+  g_return_val_if_fail (DC_IS_ENGINE (self) && message != NULL, FALSE);
+  if (self->signaling == NULL || self->state < DC_ENGINE_STATE_JOINED
+      || self->state > DC_ENGINE_STATE_CONNECTED)
+    return FALSE;
+  return dc_signaling_client_send (self->signaling, message);
 }
 
 static void
@@ -665,6 +681,10 @@ dc_engine_class_init (DcEngineClass *klass)
                                    1, G_TYPE_STRING);
   signals[SIG_FIRST_FRAME]
       = g_signal_new ("first-frame", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* Chairing messages (state, floor-timer, attendance): (int type, const DcMessage *message). */
+  signals[SIG_MEETING_MESSAGE]
+      = g_signal_new ("meeting-message", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
+                      2, G_TYPE_INT, G_TYPE_POINTER);
 
   dc_engine_controls_class_init (object_class);
   GST_DEBUG_CATEGORY_INIT (dc_engine_debug, "dcengine", 0, "diemcau client engine");

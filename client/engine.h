@@ -133,6 +133,8 @@ void dc_engine_set_camera_stopped (DcEngine *self, gboolean stopped);
 gboolean dc_engine_get_camera_stopped (DcEngine *self);
 /* Asks the chair for the floor ({"type":"raise-hand"}); FALSE when not connected. */
 gboolean dc_engine_raise_hand (DcEngine *self);
+/* Sends one protocol message (JSON text) once joined; FALSE when not in a meeting. */
+gboolean dc_engine_send (DcEngine *self, const char *message);
 /* -1 when no reconnect is pending, else the seconds left. */
 int dc_engine_get_reconnect_in (DcEngine *self);
 /* The SHA-256 fingerprint of the certificate that made the last connection fail, or NULL. */

@@ -1,5 +1,7 @@
 /* Headless run of the client engine with measurements; see headless.h. */
 #include "headless.h"
+#include "headless-commands.h"
+#include "protocol.h"
 
 #include <glib-unix.h>
 #include <gst/video/video.h>
@@ -22,6 +24,7 @@ typedef struct
   guint duration_timer;
   guint timeline_timer;
   guint join_timer;
+  DcCommandSchedule *commands;
   int exit_code;
   gboolean finished;
 } Run;
@@ -290,6 +293,14 @@ static void
 on_welcome (DcEngine *engine, const char *name, const char *role, Run *run)
 {
   dc_report_add_event (run->report, 0.0, "welcome", NULL, role);
+  if (run->commands)
+    dc_command_schedule_start (run->commands, engine);
+}
+
+static void
+on_meeting_message (DcEngine *engine, int type, gpointer message, Run *run)
+{
+  dc_report_add_message (run->report, seconds_since_join (run), ((DcMessage *) message)->body);
 }
 
 static void
@@ -336,6 +347,7 @@ connect_engine (Run *run)
   g_signal_connect (run->engine, "layout-changed", G_CALLBACK (on_layout), run);
   g_signal_connect (run->engine, "gateway-error", G_CALLBACK (on_gateway_error), run);
   g_signal_connect (run->engine, "bye", G_CALLBACK (on_bye), run);
+  g_signal_connect (run->engine, "meeting-message", G_CALLBACK (on_meeting_message), run);
 }
 
 int
@@ -352,6 +364,17 @@ dc_headless_run (const DcHeadlessOptions *options)
   connect_engine (&run);
 
   g_autoptr (GError) error = NULL;
+  g_autoptr (DcCommandSchedule) commands = dc_command_schedule_new (options->commands, &error);
+  if (commands == NULL)
+    {
+      g_printerr ("diemcau-client: %s\n", error->message);
+      g_signal_handlers_disconnect_by_data (run.engine, &run);
+      g_object_unref (run.engine);
+      dc_report_free (run.report);
+      g_main_loop_unref (run.loop);
+      return DC_EXIT_USAGE;
+    }
+  run.commands = commands;
   if ((options->load_media_dir != NULL
        && !dc_engine_set_load_media (run.engine, options->load_media_dir, &error))
       || !dc_engine_start (run.engine, &error))

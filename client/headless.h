@@ -25,6 +25,7 @@ typedef struct
   const double *probe_tones; /* Hz */
   guint n_probe_tones;
   const char *load_media_dir; /* NULL: test sources; else pre-encoded media, see engine-load.h */
+  const char *const *commands; /* "SECONDS:JSON" to send after joining, or NULL */
 } DcHeadlessOptions;
 
 /* Runs on the thread-default main context and returns an exit code. */

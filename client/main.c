@@ -18,6 +18,7 @@ typedef struct
   char *report, *snapshot, *probe_tones;
   char **ice_addresses;
   char *load_media;
+  char **commands;
   gboolean version;
 } Options;
 
@@ -34,6 +35,7 @@ options_clear (Options *o)
   g_free (o->probe_tones);
   g_strfreev (o->ice_addresses);
   g_free (o->load_media);
+  g_strfreev (o->commands);
 }
 
 static GOptionContext *
@@ -67,6 +69,9 @@ make_context (Options *o)
       "Send pre-encoded media from DIR in a loop and count what arrives without decoding "
       "(load testing)",
       "DIR" },
+    { "command", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->commands,
+      "Send this protocol message SECONDS after joining (repeatable; e.g. chair rehearsals)",
+      "SECONDS:JSON" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL },
     { NULL },
   };
@@ -184,6 +189,7 @@ run (Options *o, GError **error)
   h.probe_tones = (const double *)probes->data;
   h.n_probe_tones = probes->len;
   h.load_media_dir = o->load_media;
+  h.commands = (const char *const *) o->commands;
   return dc_headless_run (&h);
 }
 

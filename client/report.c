@@ -11,6 +11,7 @@ struct _DcReport
   JsonObject *video;
   JsonArray *tiles;
   JsonArray *timeline;
+  JsonArray *messages;
   JsonArray *events;
   JsonObject *network;
 };
@@ -36,6 +37,7 @@ dc_report_new (const char *site)
   r->video = json_object_new ();
   r->tiles = json_array_new ();
   r->timeline = json_array_new ();
+  r->messages = json_array_new ();
   r->events = json_array_new ();
   r->network = json_object_new ();
 
@@ -50,6 +52,7 @@ dc_report_new (const char *site)
   json_object_set_object_member (r->root, "video", json_object_ref (r->video));
   json_object_set_array_member (r->video, "tiles", json_array_ref (r->tiles));
   json_object_set_array_member (r->root, "timeline", json_array_ref (r->timeline));
+  json_object_set_array_member (r->root, "messages", json_array_ref (r->messages));
   json_object_set_array_member (r->root, "events", json_array_ref (r->events));
   json_object_set_object_member (r->root, "network", json_object_ref (r->network));
 
@@ -69,6 +72,7 @@ dc_report_free (DcReport *r)
   json_object_unref (r->video);
   json_array_unref (r->tiles);
   json_array_unref (r->timeline);
+  json_array_unref (r->messages);
   json_array_unref (r->events);
   json_object_unref (r->network);
   json_object_unref (r->root);
@@ -193,6 +197,15 @@ dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, GHashTable *pr
   json_object_set_int_member (point, "frames", (gint64)frames);
   json_object_set_int_member (point, "audio_samples", (gint64)audio_samples);
   json_array_add_object_element (r->timeline, point);
+}
+
+void
+dc_report_add_message (DcReport *r, double t, JsonObject *message)
+{
+  JsonObject *entry = json_object_new ();
+  json_object_set_double_member (entry, "t", round_to (t, 0.01));
+  json_object_set_object_member (entry, "message", json_object_ref (message));
+  json_array_add_object_element (r->messages, entry);
 }
 
 void

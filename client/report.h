@@ -55,6 +55,9 @@ void dc_report_add_timeline (DcReport *report, double t, GHashTable *tiles, GHas
 void dc_report_add_event (DcReport *report, double t, const char *type, const char *site,
                           const char *reason);
 
+/* A chairing message as received (state, floor-timer, attendance), kept whole in "messages". */
+void dc_report_add_message (DcReport *report, double t, JsonObject *message);
+
 char *dc_report_to_json (DcReport *report);
 gboolean dc_report_write (DcReport *report, const char *path, GError **error);
 
