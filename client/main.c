@@ -1,11 +1,14 @@
-/* diemcau-client: a hall's connection to the diemcau gateway. Only the headless mode exists so
- * far; the window mode is a layer over the same engine. */
+/* diemcau-client: a hall's connection to the diemcau gateway: a GTK window (default) or the
+ * headless mode, both over the same engine. */
 #include <gst/gst.h>
+#include <gtk/gtk.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "dc-build-config.h"
 #include "headless.h"
+#include "i18n.h"
+#include "window.h"
 
 typedef struct
 {
@@ -20,6 +23,8 @@ typedef struct
   char *load_media;
   char **commands;
   gboolean version;
+  char *lang;
+  gboolean fullscreen, test_mode;
 } Options;
 
 static void
@@ -36,6 +41,7 @@ options_clear (Options *o)
   g_strfreev (o->ice_addresses);
   g_free (o->load_media);
   g_strfreev (o->commands);
+  g_free (o->lang);
 }
 
 static GOptionContext *
@@ -73,6 +79,12 @@ make_context (Options *o)
       "Send this protocol message SECONDS after joining (repeatable; e.g. chair rehearsals)",
       "SECONDS:JSON" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL },
+    { "lang", 0, 0, G_OPTION_ARG_STRING, &o->lang,
+      "Window language: vi (default) or en; else LANGUAGE, LC_ALL, LANG", "vi|en" },
+    { "fullscreen", 0, 0, G_OPTION_ARG_NONE, &o->fullscreen, "Open the window full screen",
+      NULL },
+    { "test-mode", 0, 0, G_OPTION_ARG_NONE, &o->test_mode,
+      "Print the window's state, labels and video area on stdout (tests)", NULL },
     { NULL },
   };
   GOptionContext *context = g_option_context_new ("- join a diemcau conference");
@@ -193,6 +205,44 @@ run (Options *o, GError **error)
   return dc_headless_run (&h);
 }
 
+/* The window: with --server, --site and --token-file it joins at once (a kiosk hall PC). */
+static int
+run_window (Options *o, GError **error)
+{
+  DcWindowOptions w = { 0 };
+  dc_i18n_init (o->lang, NULL);
+  gtk_disable_setlocale ();
+  if (!gtk_init_check (NULL, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Cannot open the display (is DISPLAY set?); --headless runs without one.");
+      return DC_EXIT_FAILED;
+    }
+  if (o->test_color != NULL)
+    {
+      DcRgb rgb;
+      if (!dc_rgb_from_hex (o->test_color, &rgb))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--test-color: \"%s\" is not RRGGBB", o->test_color);
+          return DC_EXIT_USAGE;
+        }
+      w.use_test_color = TRUE;
+      w.test_color = ((guint32)rgb.r << 16) | ((guint32)rgb.g << 8) | rgb.b;
+    }
+  g_autofree char *token = NULL;
+  if (o->token_file != NULL && (token = read_token (o->token_file, error)) == NULL)
+    return DC_EXIT_USAGE;
+  w.server = o->server;
+  w.site = o->site;
+  w.token = token;
+  w.fullscreen = o->fullscreen;
+  w.test_mode = o->test_mode;
+  w.test_tone_hz = o->test_tone;
+  w.ice_addresses = (const char *const *)o->ice_addresses;
+  return dc_window_run (&w);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,14 +262,7 @@ main (int argc, char **argv)
       options_clear (&o);
       return DC_EXIT_OK;
     }
-  if (!o.headless)
-    {
-      g_printerr ("diemcau-client: the window mode is not built yet; use --headless\n");
-      options_clear (&o);
-      return DC_EXIT_USAGE;
-    }
-
-  int code = run (&o, &error);
+  int code = o.headless ? run (&o, &error) : run_window (&o, &error);
   if (error != NULL)
     g_printerr ("diemcau-client: %s\n", error->message);
   options_clear (&o);
