@@ -126,8 +126,9 @@ def start_site(client, conference, index, duration, report=None, snapshot=None, 
         args += ["--report", report]
     if snapshot:
         args += ["--snapshot", snapshot]
-    log = open(os.path.join(conference.dir, f"client-{site_id}-{time.time():.0f}.log"), "w")
-    return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    log_path = os.path.join(conference.dir, f"client-{site_id}-{time.time():.0f}.log")
+    with open(log_path, "w") as log:
+        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
 
 
 def load_report(path):

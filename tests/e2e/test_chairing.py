@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""End to end: the chair runs the meeting through the gateway.
+
+A district's moderation command is refused; the chair mutes a district and its tone leaves every
+other site's mix; the chair gives the floor to a district with a raised hand and that district's
+colour appears in the large (speaker) position; the attendance lists what happened, both as the
+chair downloads it and as the gateway writes it when it stops.
+Usage: test_chairing.py GATEWAY CLIENT
+"""
+import glob
+import json
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import conference as conf  # noqa: E402
+
+GATEWAY, CLIENT = sys.argv[1], sys.argv[2]
+CHAIR, SPEAKER, MUTED, DISTRICT = 0, 2, 3, 1  # ubnd-tinh, tp-song-cong, tx-pho-yen, tp-thai-nguyen
+DURATION_S = 26
+MUTE_AT_S = 7
+FLOOR_AT_S = 13
+ATTENDANCE_AT_S = 20
+
+
+def command(at, **message):
+    return ["--command", f"{at}:{json.dumps(message)}"]
+
+
+class ChairingTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        artifacts = os.environ.get("DC_TEST_ARTIFACTS")
+        workdir = os.path.join(artifacts, "e2e-chairing") if artifacts else None
+        if workdir:
+            os.makedirs(workdir, exist_ok=True)
+        c = cls.conference = conf.Conference(GATEWAY, workdir=workdir)
+        c.start()
+        scripts = {
+            CHAIR: command(MUTE_AT_S, type="mute", site=conf.SITES[MUTED][0], muted=True)
+            + command(FLOOR_AT_S, type="give-floor", site=conf.SITES[SPEAKER][0], limit_s=120)
+            + command(ATTENDANCE_AT_S, type="get-attendance"),
+            DISTRICT: command(3, type="mute", site=conf.SITES[SPEAKER][0], muted=True)
+            + command(4, type="lock", locked=True),
+            SPEAKER: command(4, type="raise-hand"),
+        }
+        cls.reports = {}
+        procs = []
+        for i in (CHAIR, DISTRICT, SPEAKER, MUTED):
+            site_id = conf.SITES[i][0]
+            cls.reports[i] = os.path.join(c.dir, f"chairing-{site_id}.json")
+            # The speaker stays longest, so every other site's last layout still has it large.
+            duration = DURATION_S + 6 if i == SPEAKER else DURATION_S
+            procs.append(conf.start_site(CLIENT, c, i, duration, report=cls.reports[i],
+                                         snapshot=os.path.join(c.dir, f"chairing-{site_id}.png"),
+                                         extra=scripts.get(i, [])))
+            time.sleep(0.3)
+        cls.exit_codes = [p.wait(timeout=DURATION_S + 60) for p in procs]
+        cls.gateway_exit = c.stop()
+
+    def report(self, index):
+        return conf.load_report(self.reports[index])
+
+    def probe_at(self, report, tone, start, end):
+        samples = [s for s in report["timeline"] if start <= s["t"] <= end and "probes" in s]
+        self.assertTrue(samples, f"no timeline samples in [{start}, {end}]")
+        return max(s["probes"][str(tone)] for s in samples)
+
+    def messages(self, report, kind):
+        return [m["message"] for m in report["messages"] if m["message"]["type"] == kind]
+
+    def test_everyone_ran(self):
+        self.assertEqual(self.exit_codes, [0, 0, 0, 0])
+        self.assertEqual(self.gateway_exit, 0)
+
+    def test_district_moderation_is_refused(self):
+        events = self.report(DISTRICT)["events"]
+        refusals = [e for e in events if e["type"] == "error" and "not-permitted" in e["reason"]]
+        self.assertEqual(len(refusals), 2, events)
+        # Nothing changed: the speaker's tone is still heard before the chair acts, the
+        # conference was never locked.
+        tone = conf.SITES[SPEAKER][3]
+        self.assertGreater(self.probe_at(self.report(CHAIR), tone, 4.5, MUTE_AT_S - 0.5), -40)
+        for state in self.messages(self.report(CHAIR), "state"):
+            self.assertFalse(state["locked"])
+
+    def test_muted_district_leaves_every_mix(self):
+        tone = conf.SITES[MUTED][3]
+        for i in (CHAIR, DISTRICT, SPEAKER):
+            with self.subTest(site=conf.SITES[i][0]):
+                r = self.report(i)
+                before = self.probe_at(r, tone, 3, MUTE_AT_S - 0.5)
+                after = self.probe_at(r, tone, MUTE_AT_S + 2, FLOOR_AT_S - 0.5)
+                self.assertGreater(before, -40)
+                self.assertLess(after, -60)
+                # The others are still there.
+                other = self.probe_at(r, conf.SITES[DISTRICT if i != DISTRICT else CHAIR][3],
+                                      MUTE_AT_S + 2, FLOOR_AT_S - 0.5)
+                self.assertGreater(other, -40)
+
+    def test_floor_holder_is_shown_large(self):
+        r = self.report(MUTED)
+        layouts = [e for e in r["events"] if e["type"] == "layout"]
+        self.assertGreaterEqual(len(layouts), 2)
+        tiles = {t["site"]: t for t in r["video"]["tiles"]}
+        speaker = tiles[conf.SITES[SPEAKER][0]]
+        self.assertEqual((speaker["x"], speaker["y"], speaker["width"], speaker["height"]),
+                         (0, 0, 512, 288))
+        late = [s for s in r["timeline"] if FLOOR_AT_S + 3 <= s["t"] <= DURATION_S - 3]
+        self.assertTrue(late)
+        sample = late[len(late) // 2]["tiles"]
+        self.assertLessEqual(conf.colour_distance(sample[conf.SITES[SPEAKER][0]],
+                                                  conf.SITES[SPEAKER][4]), 48)
+        self.assertLessEqual(conf.colour_distance(sample[conf.SITES[CHAIR][0]],
+                                                  conf.SITES[CHAIR][4]), 48)
+        # The speaker is heard, with the floor it was unmuted and its hand went down.
+        final = self.messages(self.report(CHAIR), "state")[-1]
+        self.assertEqual(final["floor"], conf.SITES[SPEAKER][0])
+        self.assertEqual(final["queue"], [])
+        self.assertGreater(final["floor_remaining_s"], 90)
+        muted = {s["id"]: s["muted"] for s in final["sites"]}
+        self.assertTrue(muted[conf.SITES[MUTED][0]])
+        self.assertFalse(muted[conf.SITES[SPEAKER][0]])
+
+    def test_hand_queue_was_shown(self):
+        states = self.messages(self.report(CHAIR), "state")
+        queued = [s for s in states if s["queue"]]
+        self.assertTrue(queued, "no state with a raised hand")
+        self.assertEqual(queued[0]["queue"][0]["site"], conf.SITES[SPEAKER][0])
+
+    def check_csv(self, csv):
+        self.assertTrue(csv.startswith("\ufeffThời gian,Mã điểm cầu,Tên điểm cầu,Sự kiện"))
+        for i in (CHAIR, DISTRICT, SPEAKER, MUTED):
+            self.assertIn(f"{conf.SITES[i][0]},{conf.SITES[i][1]},Tham gia", csv)
+        self.assertIn(f"{conf.SITES[SPEAKER][0]},{conf.SITES[SPEAKER][1]},Bắt đầu phát biểu,"
+                      "giới hạn 120 giây", csv)
+
+    def test_chair_downloads_attendance(self):
+        sent = self.messages(self.report(CHAIR), "attendance")
+        self.assertEqual(len(sent), 1)
+        self.check_csv(sent[0]["csv"])
+
+    def test_attendance_written_when_gateway_stops(self):
+        files = glob.glob(os.path.join(self.conference.dir, "attendance", "diem-danh-*.csv"))
+        self.assertEqual(len(files), 1, files)
+        with open(files[0], encoding="utf-8") as f:
+            csv = f.read()
+        self.check_csv(csv)
+        self.assertIn(f"{conf.SITES[CHAIR][0]},{conf.SITES[CHAIR][1]},Rời hội nghị", csv)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
