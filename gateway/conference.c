@@ -31,7 +31,7 @@ struct DcConference
   gboolean floor_expired;
 
   int speaking;
-  int candidate;          /* loudest site waiting out the hold-in time */
+  int candidate;          /* loudest site that would win, waiting out the hold-in time */
   gint64 candidate_since;
   gint64 speaking_last_loud;
 };
@@ -189,15 +189,17 @@ dc_conference_may_moderate (const DcConference *conference, guint sender)
   return role == DC_ROLE_CHAIR || role == DC_ROLE_OPERATOR;
 }
 
-/* Common checks: the sender moderates, the target exists and (when asked) is connected. */
+/* Common checks: the sender moderates, the target exists and (when asked) is connected. The
+ * target is 64-bit so that a guint slot above G_MAXINT is refused, not taken for "no target". */
 static DcCommandResult
-check_moderation (const DcConference *conference, guint sender, int target, gboolean need_present)
+check_moderation (const DcConference *conference, guint sender, gint64 target,
+                  gboolean need_present)
 {
   if (!dc_conference_may_moderate (conference, sender))
     return DC_COMMAND_NOT_PERMITTED;
   if (target < 0)
     return DC_COMMAND_OK;
-  if ((guint) target >= conference->n_sites)
+  if (target >= conference->n_sites)
     return DC_COMMAND_UNKNOWN_SITE;
   if (need_present && conference->sites[target].presence != DC_PRESENCE_PRESENT)
     return DC_COMMAND_NOT_PRESENT;
@@ -274,6 +276,11 @@ dc_conference_give_floor (DcConference *conference, guint sender, guint target, 
     return check;
   if ((int) target == conference->chair)
     return dc_conference_take_floor (conference, sender, FALSE, 0, now_us);
+  /* As when the chair takes it back: only the new floor holder's district speaks. */
+  int previous = conference->floor;
+  if (previous >= 0 && previous != (int) target
+      && site_config (conference, previous)->role == DC_ROLE_DISTRICT)
+    conference->sites[previous].muted = TRUE;
   start_floor (conference, target, limit_s, expiry, now_us);
   return DC_COMMAND_OK;
 }
@@ -511,7 +518,11 @@ dc_conference_tick_floor (DcConference *conference, gint64 now_us)
     {
       conference->floor_expired = TRUE;
       if (conference->floor_expiry == DC_EXPIRY_MUTE)
-        conference->sites[conference->floor].muted = TRUE;
+        {
+          conference->sites[conference->floor].muted = TRUE;
+          if (conference->speaking == conference->floor)
+            conference->speaking = -1;
+        }
       return DC_FLOOR_TICK_EXPIRED;
     }
   if (remaining <= DC_FLOOR_WARNING_S && !conference->floor_warned
@@ -579,22 +590,33 @@ dc_conference_update_levels (DcConference *conference, const float *levels, gint
   int before = conference->speaking;
   int loudest = loudest_present (conference, levels);
 
+  /* A speaker muted by any path (floor expiry included) or gone no longer counts. */
+  if (conference->speaking >= 0
+      && (conference->sites[conference->speaking].muted
+          || conference->sites[conference->speaking].presence != DC_PRESENCE_PRESENT))
+    conference->speaking = -1;
   if (conference->speaking >= 0 && levels[conference->speaking] > DC_SPEAKING_THRESHOLD_DBFS)
     conference->speaking_last_loud = now_us;
 
-  if (loudest != conference->candidate)
-    {
-      conference->candidate = loudest;
-      conference->candidate_since = now_us;
-    }
   gboolean speaker_quiet = conference->speaking < 0
                            || now_us - conference->speaking_last_loud >= DC_SPEAKING_HOLD_OUT_US;
-  if (loudest >= 0 && loudest != conference->speaking
-      && now_us - conference->candidate_since >= DC_SPEAKING_HOLD_IN_US
-      && (speaker_quiet || levels[loudest] > levels[conference->speaking] + 6.0f))
+  /* The hold-in time counts only while the loudest site would win, so a short burst from someone
+   * talking over the speaker does not take the highlight either. */
+  int challenger = loudest >= 0 && loudest != conference->speaking
+                           && (speaker_quiet
+                               || levels[loudest] > levels[conference->speaking] + 6.0f)
+                       ? loudest
+                       : -1;
+  if (challenger != conference->candidate)
     {
-      conference->speaking = loudest;
+      conference->candidate = challenger;
+      conference->candidate_since = now_us;
+    }
+  if (challenger >= 0 && now_us - conference->candidate_since >= DC_SPEAKING_HOLD_IN_US)
+    {
+      conference->speaking = challenger;
       conference->speaking_last_loud = now_us;
+      conference->candidate = -1;
     }
   else if (loudest < 0 && conference->speaking >= 0 && speaker_quiet)
     conference->speaking = -1;
