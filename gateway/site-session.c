@@ -89,11 +89,29 @@ owner_event_dispatch (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* A webrtcbin signal already under way when the last reference went (the teardown thread is
+ * still stopping the pipeline) must not revive the session: that would tear it down twice. */
+static gboolean
+try_ref (DcSiteSession *session)
+{
+  gint old;
+  do
+    {
+      old = g_atomic_int_get (&session->ref);
+      if (old <= 0)
+        return FALSE;
+    }
+  while (!g_atomic_int_compare_and_exchange (&session->ref, old, old + 1));
+  return TRUE;
+}
+
 static void
 post_to_owner (DcSiteSession *session, OwnerEventKind kind, const char *text, guint mline)
 {
+  if (!try_ref (session))
+    return;
   OwnerEvent *event = g_new0 (OwnerEvent, 1);
-  event->session = dc_site_session_ref (session);
+  event->session = session;
   event->kind = kind;
   event->text = g_strdup (text);
   event->mline = mline;
@@ -529,6 +547,8 @@ dc_site_session_close (DcSiteSession *session)
   g_mutex_lock (&session->lock);
   session->closed = TRUE;
   g_mutex_unlock (&session->lock);
+  /* Candidates and state changes of a closed session are of no use to anyone. */
+  g_signal_handlers_disconnect_by_data (session->webrtc, session);
 }
 
 /* Stopping a webrtcbin pipeline can take a while (DTLS, ICE threads); never on the main loop. */
