@@ -103,7 +103,9 @@ on_ws_message (SoupWebsocketConnection *connection, gint type, GBytes *payload, 
   g_autoptr (DcMessage) message = dc_message_parse (data_text, length, DC_SENDER_SITE, &error);
   if (message == NULL)
     {
-      dc_peer_send_error (peer, error->code, FALSE, error->message);
+      /* Only a protocol version the gateway does not speak ends the connection (protocol.md §8). */
+      gboolean fatal = error->code == DC_ERR_UNSUPPORTED_PROTOCOL;
+      dc_peer_send_error (peer, error->code, fatal, error->message);
       return;
     }
   peer->signaling->handlers.message (peer, message, peer->signaling->user_data);
@@ -133,7 +135,11 @@ on_ws_closed (SoupWebsocketConnection *connection, gpointer data)
 static void
 on_ws_error (SoupWebsocketConnection *connection, GError *error, gpointer data)
 {
-  GST_INFO ("peer %s: %s", ((DcPeer *) data)->address, error->message);
+  DcPeer *peer = data;
+  GST_INFO ("peer %s: %s", peer->address, error->message);
+  /* libsoup drops the socket on an oversized frame without a close frame; say why first. */
+  if (g_error_matches (error, SOUP_WEBSOCKET_ERROR, SOUP_WEBSOCKET_CLOSE_TOO_BIG))
+    dc_peer_close (peer, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
 }
 
 static void
