@@ -444,6 +444,7 @@ on_signaling_message (DcSignalingClient *client, gpointer data, DcEngine *self)
       break;
     case DC_MSG_LAYOUT:
       handle_layout (self, msg);
+      g_signal_emit (self, signals[SIG_MEETING_MESSAGE], 0, (int) msg->type, msg);
       break;
     case DC_MSG_SITE_JOINED:
       g_signal_emit (self, signals[SIG_SITE_JOINED], 0, site, dc_message_get_string (msg, "name"),
@@ -681,7 +682,7 @@ dc_engine_class_init (DcEngineClass *klass)
                                    1, G_TYPE_STRING);
   signals[SIG_FIRST_FRAME]
       = g_signal_new ("first-frame", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* Chairing messages (state, floor-timer, attendance): (int type, const DcMessage *message). */
+  /* Meeting messages (layout, state, floor-timer, attendance): (int type, const DcMessage *). */
   signals[SIG_MEETING_MESSAGE]
       = g_signal_new ("meeting-message", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                       2, G_TYPE_INT, G_TYPE_POINTER);

@@ -23,6 +23,7 @@ DURATION_S = 26
 MUTE_AT_S = 7
 FLOOR_AT_S = 13
 ATTENDANCE_AT_S = 20
+GRID_AT_S = 22
 
 
 def command(at, **message):
@@ -41,7 +42,8 @@ class ChairingTest(unittest.TestCase):
         scripts = {
             CHAIR: command(MUTE_AT_S, type="mute", site=conf.SITES[MUTED][0], muted=True)
             + command(FLOOR_AT_S, type="give-floor", site=conf.SITES[SPEAKER][0], limit_s=120)
-            + command(ATTENDANCE_AT_S, type="get-attendance"),
+            + command(ATTENDANCE_AT_S, type="get-attendance")
+            + command(GRID_AT_S, type="set-layout", layout="grid"),
             DISTRICT: command(3, type="mute", site=conf.SITES[SPEAKER][0], muted=True)
             + command(4, type="lock", locked=True),
             SPEAKER: command(4, type="raise-hand"),
@@ -93,22 +95,28 @@ class ChairingTest(unittest.TestCase):
                 r = self.report(i)
                 before = self.probe_at(r, tone, 3, MUTE_AT_S - 0.5)
                 after = self.probe_at(r, tone, MUTE_AT_S + 2, FLOOR_AT_S - 0.5)
+                # Gone: only codec noise remains where the tone was (about -60 dBFS).
                 self.assertGreater(before, -40)
-                self.assertLess(after, -60)
+                self.assertLess(after, -50)
+                self.assertGreater(before - after, 30)
                 # The others are still there.
                 other = self.probe_at(r, conf.SITES[DISTRICT if i != DISTRICT else CHAIR][3],
                                       MUTE_AT_S + 2, FLOOR_AT_S - 0.5)
                 self.assertGreater(other, -40)
 
+    def layout_after(self, report, t, kind):
+        for m in report["messages"]:
+            if m["t"] >= t and m["message"]["type"] == "layout" and m["message"]["kind"] == kind:
+                return {tile["site"]: tile for tile in m["message"]["tiles"]}
+        self.fail(f"no {kind} layout after t={t}")
+
     def test_floor_holder_is_shown_large(self):
         r = self.report(MUTED)
-        layouts = [e for e in r["events"] if e["type"] == "layout"]
-        self.assertGreaterEqual(len(layouts), 2)
-        tiles = {t["site"]: t for t in r["video"]["tiles"]}
+        tiles = self.layout_after(r, FLOOR_AT_S - 1, "chair-large")
         speaker = tiles[conf.SITES[SPEAKER][0]]
         self.assertEqual((speaker["x"], speaker["y"], speaker["width"], speaker["height"]),
                          (0, 0, 512, 288))
-        late = [s for s in r["timeline"] if FLOOR_AT_S + 3 <= s["t"] <= DURATION_S - 3]
+        late = [s for s in r["timeline"] if FLOOR_AT_S + 3 <= s["t"] <= GRID_AT_S - 1]
         self.assertTrue(late)
         sample = late[len(late) // 2]["tiles"]
         self.assertLessEqual(conf.colour_distance(sample[conf.SITES[SPEAKER][0]],
@@ -123,6 +131,20 @@ class ChairingTest(unittest.TestCase):
         muted = {s["id"]: s["muted"] for s in final["sites"]}
         self.assertTrue(muted[conf.SITES[MUTED][0]])
         self.assertFalse(muted[conf.SITES[SPEAKER][0]])
+
+    def test_layout_switch_reaches_everyone_without_a_stall(self):
+        for i in (CHAIR, DISTRICT, MUTED):
+            with self.subTest(site=conf.SITES[i][0]):
+                r = self.report(i)
+                tiles = self.layout_after(r, GRID_AT_S - 1, "grid")
+                # 4 columns of 160x90 on 640x360: the chair first, the floor holder second.
+                self.assertEqual((tiles["ubnd-tinh"]["x"], tiles["ubnd-tinh"]["width"]), (0, 160))
+                self.assertEqual(tiles[conf.SITES[SPEAKER][0]]["x"], 160)
+                self.assertLess(r["video"]["max_gap_ms"], 1000)
+        late = [s for s in self.report(MUTED)["timeline"] if s["t"] >= GRID_AT_S + 2]
+        self.assertTrue(late)
+        self.assertLessEqual(conf.colour_distance(late[-1]["tiles"][conf.SITES[SPEAKER][0]],
+                                                  conf.SITES[SPEAKER][4]), 48)
 
     def test_hand_queue_was_shown(self):
         states = self.messages(self.report(CHAIR), "state")
