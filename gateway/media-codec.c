@@ -1,7 +1,9 @@
 #include "media-codec.h"
 
 /* Encoder settings favour latency and CPU: the composition is encoded once for every site, and
- * sites ask for keyframes (PLI) rather than waiting for periodic ones. */
+ * sites ask for keyframes (PLI) rather than waiting for periodic ones. VP8 runs on one thread:
+ * libvpx's row threads wait for each other by spinning, and on a busy host that made each frame
+ * slower and dearer than one thread (see docs/benchmarks.md). */
 static const DcVideoCodec video_codecs[] = {
   {
     .name = "vp8",
@@ -9,7 +11,7 @@ static const DcVideoCodec video_codecs[] = {
     .payload_type = 96,
     .encoder_description = "vp8enc name=encoder deadline=1 cpu-used=16 end-usage=cbr target-bitrate=%u000 "
                            "keyframe-max-dist=%u lag-in-frames=0 error-resilient=partitions "
-                           "threads=2 undershoot=95 buffer-size=1000 buffer-initial-size=500 "
+                           "threads=1 undershoot=95 buffer-size=1000 buffer-initial-size=500 "
                            "buffer-optimal-size=600 max-quantizer=56",
     .parser = NULL,
     .payloader_description = "rtpvp8pay picture-id-mode=15-bit mtu=1200",
