@@ -138,11 +138,11 @@ def dropped(stats):
 class Run:
     """N conferences of ten load sites each, all up at once."""
 
-    def __init__(self, args, media, n, seconds, workdir):
+    def __init__(self, args, media, n, seconds, workdir, tag):
         self.args, self.media, self.seconds = args, media, seconds
         self.conferences = []
         for i in range(n):
-            directory = os.path.join(workdir, f"n{n}-c{i}")
+            directory = os.path.join(workdir, f"{tag}-n{n}-c{i}")
             os.makedirs(directory)
             self.conferences.append(conf.Conference(
                 args.gateway, workdir=directory, width=WIDTH, height=HEIGHT, framerate=FPS,
@@ -233,7 +233,7 @@ def received_summary(reports):
 
 
 def one_conference(args, media, workdir):
-    run = Run(args, media, 1, args.duration, workdir)
+    run = Run(args, media, 1, args.duration, workdir, "single")
     try:
         return run.run(perf=args.perf)
     finally:
@@ -244,7 +244,7 @@ def capacity(args, media, workdir):
     """Largest N with no dropped output frame in any of N simultaneous conferences."""
     best, steps = 0, []
     for n in range(1, args.max_conferences + 1):
-        run = Run(args, media, n, args.step_duration, workdir)
+        run = Run(args, media, n, args.step_duration, workdir, "capacity")
         try:
             result = run.run()
         finally:
@@ -293,7 +293,11 @@ def main():
               "gst-launch-1.0 pipeline, not live", flush=True)
         floor_media = make_media(os.path.join(workdir, "floor-media"), round(single["window_s"]))
         tiles = tiles_from_reports(single["reports"])
-        floor_cpu, floor_wall = gst_launch(floor_pipeline(floor_media, tiles), timeout=600)
+        # CPU time swells when other work shares the cores; the least of two runs is the floor.
+        floor_cpu, floor_wall = min(gst_launch(floor_pipeline(floor_media, tiles), timeout=600)
+                                    for _ in range(2))
+        print(f"  gateway {gw_cpu:.1f} s CPU, floor {floor_cpu:.1f} s CPU, "
+              f"ratio {gw_cpu / floor_cpu:.2f}; stats {stats}", flush=True)
 
         best, steps = (None, [])
         if not args.no_capacity:
@@ -313,7 +317,7 @@ def main():
             ("keyframe requests / forced",
              f"{stats.get('keyframe_requests')} / {stats.get('keyframes_forced')}"),
             ("10 load sites' CPU (whole run)", f"{single['client_cpu_s']:.1f} s"),
-            ("codec floor CPU (same media seconds)",
+            ("codec floor CPU (same media seconds, best of 2)",
              f"{floor_cpu:.1f} s (ran in {floor_wall:.1f} s)"),
             ("gateway / floor", f"{gw_cpu / floor_cpu:.2f} (target <= 1.3)"),
         ]
