@@ -13,6 +13,7 @@ packages=(
   libpango1.0-dev libcairo2-dev python3
   fonts-dejavu-core openssl ca-certificates procps
   libgtk-3-dev gstreamer1.0-gtk3 xvfb xauth imagemagick
+  chromium nodejs
 )
 
 missing=()
@@ -24,6 +25,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# The browser test's driver, playwright-core, as pinned in its package-lock.json. It drives the
+# Debian chromium above and never downloads a browser of its own.
+if [ ! -d tests/browser/node_modules ]; then
+  if ! command -v npm >/dev/null; then
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y --no-install-recommends npm
+  fi
+  (cd tests/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
 fi
 
 if [ ! -f build/build.ninja ]; then

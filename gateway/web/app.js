@@ -122,7 +122,9 @@ let session = null;
 let rejoin = null;  // {timer, left}
 
 // Exposed for the end-to-end test and for people debugging a hall in the browser console.
-window.diemcau = { state: 'idle', pc: null, remoteStream: null, videoFrames: 0, events: [] };
+window.diemcau = { state: 'idle', pc: null, remoteStream: null, videoFrames: 0, events: [],
+                   // Closes the signaling socket as a network loss would (for tests).
+                   dropConnection: () => session?.ws.close(4000, 'dropped') };
 
 function t(key, vars = {}) {
   const text = TEXT[view.lang][key] ?? TEXT.vi[key] ?? key;
@@ -136,7 +138,7 @@ function render() {
     el.textContent = t(el.dataset.i18n);
   $('lang').textContent = t('langSwitch');
   renderSites();
-  renderLine($('status'), view.status);
+  renderLine($('status'), view.status, 'status');
   renderLine($('notice'), view.notice, 'notice');
   renderLine($('overlay'), view.overlay);
   $('who').hidden = !view.who;
@@ -372,8 +374,11 @@ async function handleMessage(current, message) {
   case 'bye':
     finish(current, BYE_TEXT[message.reason] || 'byeOther', { reason: message.reason });
     break;
+  case 'layout':
+    window.diemcau.layout = message;
+    break;
   default:
-    break;  // speaking, layout, and types of newer gateways
+    break;  // speaking, and types of newer gateways
   }
 }
 
@@ -403,8 +408,10 @@ function newPeerConnection(current) {
   window.diemcau.remoteStream = remoteStream;
   pc.ontrack = (event) => {
     remoteStream.addTrack(event.track);
-    $('remote-video').srcObject = remoteStream;
-    $('remote-audio').srcObject = remoteStream;
+    // Set once per stream: setting srcObject again restarts the element and aborts its play().
+    for (const el of [$('remote-video'), $('remote-audio')])
+      if (el.srcObject !== remoteStream)
+        el.srcObject = remoteStream;
     $('remote-audio').play().catch((error) => console.warn('audio playback:', error.name));
   };
   pc.onicecandidate = (event) => {
