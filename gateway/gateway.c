@@ -343,8 +343,11 @@ on_peer_closed (DcPeer *peer, gpointer data)
 {
   DcGateway *gateway = data;
   int slot = dc_peer_get_slot (peer);
+  /* A site that closes its socket properly has left (protocol.md §7 site-left); anything else,
+   * no close frame included, means its connection was lost. */
+  gboolean normal = dc_peer_get_close_code (peer) == SOUP_WEBSOCKET_CLOSE_NORMAL;
   if (slot >= 0 && gateway->links[slot].peer == peer)
-    dc_gateway_end_site (gateway, slot, "lost");
+    dc_gateway_end_site (gateway, slot, normal ? "left" : "lost");
 }
 
 /* GET /api/sites answers with the same object as the site-list message. */

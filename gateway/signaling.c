@@ -73,6 +73,12 @@ dc_peer_get_address (DcPeer *peer)
   return peer->address;
 }
 
+gushort
+dc_peer_get_close_code (DcPeer *peer)
+{
+  return soup_websocket_connection_get_close_code (peer->connection);
+}
+
 int
 dc_peer_get_slot (DcPeer *peer)
 {

@@ -33,6 +33,8 @@ void dc_peer_send (DcPeer *peer, const char *text);
 void dc_peer_send_error (DcPeer *peer, DcErrorCode code, gboolean fatal, const char *message);
 void dc_peer_close (DcPeer *peer, gushort code, const char *reason);
 const char *dc_peer_get_address (DcPeer *peer);
+/* The close code the site sent in its close frame; 0 or 1006 when the socket just went away. */
+gushort dc_peer_get_close_code (DcPeer *peer);
 /* The slot of the site this peer joined as, -1 before join. */
 int dc_peer_get_slot (DcPeer *peer);
 void dc_peer_set_slot (DcPeer *peer, int slot);

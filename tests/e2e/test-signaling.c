@@ -527,6 +527,10 @@ test_vanished_peer (gconstpointer data)
   client_expect (again, "offer", REPLY_MS);
   client_expect_site_event (chair, "site-joined", "tx-pho-yen", NULL);
   g_assert_false (again->closed);
+
+  /* Closing the socket properly (1000) is leaving, not losing the connection. */
+  soup_websocket_connection_close (again->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  client_expect_site_event (chair, "site-left", "tx-pho-yen", "left");
 }
 
 static void
