@@ -82,13 +82,13 @@ char *
 dc_engine_controls_receive_description (DcEngine *self, const char *media)
 {
   if (g_strcmp0 (media, "video") == 0 && self->video_sink != NULL)
-    /* The measuring branch sees at most 5 frames a second: converting every 720p frame to RGB
-     * only to keep the last one would cost the hall PC more than showing it. */
+    /* The measuring branch sees at most 5 frames a second (thin_frames): converting every
+     * 720p frame to RGB only to keep the last one would cost the hall PC more than showing it. */
     return g_strdup ("queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec ! "
                      "tee name=vtee ! queue max-size-buffers=3 leaky=downstream ! videoconvert ! "
                      "fakesink name=display "
-                     "vtee. ! queue max-size-buffers=1 leaky=downstream ! "
-                     "videorate drop-only=true max-rate=5 ! videoconvert ! "
+                     "vtee. ! queue name=measureq max-size-buffers=1 leaky=downstream ! "
+                     "videoconvert ! "
                      "video/x-raw,format=RGB ! appsink name=sink sync=false");
   if (g_strcmp0 (media, "audio") == 0 && self->play_audio)
     return g_strdup ("queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "
@@ -97,6 +97,20 @@ dc_engine_controls_receive_description (DcEngine *self, const char *media)
                      "appsink name=sink sync=false "
                      "atee. ! queue ! audioconvert ! audioresample ! fakesink name=speaker");
   return NULL;
+}
+
+#define MEASURE_INTERVAL_US (G_USEC_PER_SEC / 5)
+
+/* Lets at most 5 frames a second into the measuring branch; the state is the probe's own. */
+static GstPadProbeReturn
+thin_frames (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  gint64 *last = user_data;
+  gint64 now = g_get_monotonic_time ();
+  if (*last != 0 && now - *last < MEASURE_INTERVAL_US)
+    return GST_PAD_PROBE_DROP;
+  *last = now;
+  return GST_PAD_PROBE_OK;
 }
 
 /* Puts element where the placeholder named name sits in bin (one sink pad in, nothing out). */
@@ -127,6 +141,11 @@ dc_engine_controls_attach_sinks (DcEngine *self, GstElement *bin, const char *me
     {
       if (!replace_placeholder (bin, "display", self->video_sink))
         GST_ERROR ("cannot link the display sink");
+      g_autoptr (GstElement) queue = gst_bin_get_by_name (GST_BIN (bin), "measureq");
+      g_autoptr (GstPad) pad = queue != NULL ? gst_element_get_static_pad (queue, "sink") : NULL;
+      if (pad != NULL)
+        gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, thin_frames, g_new0 (gint64, 1),
+                           g_free);
     }
   else if (g_strcmp0 (media, "audio") == 0 && self->play_audio)
     {

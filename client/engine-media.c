@@ -29,6 +29,7 @@ video_send_description (DcEngine *self)
   const char *preview = self->preview_sink == NULL
                             ? ""
                             : "camtee. ! queue max-size-buffers=1 leaky=downstream ! "
+                              "videoscale ! video/x-raw,width=192,height=108 ! "
                               "videoconvert ! fakesink name=preview sync=false";
   /* Modest bitrate and a keyframe every ~4 s; losses are repaired by PLI, not by the interval. */
   return g_strdup_printf ("%s ! videoconvert name=camconv ! videoscale ! videorate ! "
