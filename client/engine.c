@@ -435,6 +435,7 @@ on_signaling_message (DcSignalingClient *client, gpointer data, DcEngine *self)
       set_state (self, DC_ENGINE_STATE_JOINED);
       g_signal_emit (self, signals[SIG_WELCOME], 0, dc_message_get_string (msg, "name"),
                      dc_message_get_string (msg, "role"));
+      g_signal_emit (self, signals[SIG_MEETING_MESSAGE], 0, (int) msg->type, msg);
       break;
     case DC_MSG_OFFER:
       handle_offer (self, dc_message_get_string (msg, "sdp"));
@@ -682,7 +683,8 @@ dc_engine_class_init (DcEngineClass *klass)
                                    1, G_TYPE_STRING);
   signals[SIG_FIRST_FRAME]
       = g_signal_new ("first-frame", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  /* Meeting messages (layout, state, floor-timer, attendance): (int type, const DcMessage *). */
+  /* Meeting messages (welcome, layout, state, floor-timer, attendance):
+   * (int type, const DcMessage *message). */
   signals[SIG_MEETING_MESSAGE]
       = g_signal_new ("meeting-message", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
                       2, G_TYPE_INT, G_TYPE_POINTER);

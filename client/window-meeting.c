@@ -1,5 +1,6 @@
 /* The meeting view: composed picture filling the window, self-preview, status line, meters and
  * buttons, keyboard shortcuts, and what the engine's states and errors mean to the operator. */
+#include "window-chair.h"
 #include "window-private.h"
 
 #define NOTICE_S 6
@@ -160,6 +161,26 @@ static void
 on_welcome (DcEngine *engine, const char *name, const char *role, DcWindow *w)
 {
   dc_window_test_print (w, "joined %s", name != NULL ? name : "");
+  /* Created once per engine; after a reconnect the panel is already there. */
+  GtkWidget *area = dc_chair_role_moderates (role) ? w->chair_area : w->floor_area;
+  GList *children = gtk_container_get_children (GTK_CONTAINER (area));
+  if (children == NULL)
+    {
+      GtkWidget *panel = dc_chair_role_moderates (role) ? dc_chair_panel_new (engine)
+                                                        : dc_floor_bar_new (engine);
+      gtk_box_pack_start (GTK_BOX (area), panel, TRUE, TRUE, 0);
+      gtk_widget_show_all (area);
+    }
+  g_list_free (children);
+}
+
+static void
+clear_area (GtkWidget *area)
+{
+  GList *children = gtk_container_get_children (GTK_CONTAINER (area));
+  for (GList *l = children; l; l = l->next)
+    gtk_widget_destroy (l->data);
+  g_list_free (children);
 }
 
 static void
@@ -437,7 +458,13 @@ dc_meeting_build (DcWindow *w)
   gtk_widget_set_margin_end (w->preview_widget, 8);
   gtk_widget_set_margin_bottom (w->preview_widget, 8);
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), w->preview_widget);
-  gtk_box_pack_start (GTK_BOX (box), overlay, TRUE, TRUE, 0);
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_box_pack_start (GTK_BOX (row), overlay, TRUE, TRUE, 0);
+  w->chair_area = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_pack_start (GTK_BOX (row), w->chair_area, FALSE, FALSE, 0);
+  gtk_box_pack_start (GTK_BOX (box), row, TRUE, TRUE, 0);
+  w->floor_area = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_box_pack_start (GTK_BOX (box), w->floor_area, FALSE, FALSE, 2);
 
   gtk_box_pack_start (GTK_BOX (box), build_toolbar (w), FALSE, FALSE, 0);
   GtkWidget *status_row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -511,6 +538,8 @@ dc_meeting_leave (DcWindow *w)
   if (w->engine == NULL)
     return;
   g_signal_handlers_disconnect_by_data (w->engine, w);
+  clear_area (w->chair_area);
+  clear_area (w->floor_area);
   dc_engine_leave (w->engine);
   g_clear_object (&w->engine);
   g_clear_pointer (&w->net_text, g_free);

@@ -29,6 +29,7 @@ typedef struct
   GtkWidget *video_box, *video_widget, *preview_widget, *status_label, *notice_label;
   GtkWidget *mic_bar, *rx_bar, *mute_button, *camera_button, *hand_button, *full_button;
   GtkWidget *devices_button;
+  GtkWidget *chair_area, *floor_area; /* chairing panel or floor bar, by role (window-chair.c) */
   char *net_text;
   guint notice_timer;
   GstElement *video_sink, *preview_sink; /* kept across sessions with their widgets */
