@@ -60,7 +60,9 @@ typedef struct
 G_STATIC_ASSERT (sizeof (DcRole) == sizeof (int));
 
 static const char *const role_names[] = { "chair", "operator", "district", "observer", NULL };
-static const char *const codec_names[] = { "vp8", "h264", NULL };
+/* H.264 output needs every site to decode it and the client to send it; until both exist, the
+ * composition is VP8 only (media-codec.c already describes the H.264 pipeline). */
+static const char *const codec_names[] = { "vp8", NULL };
 
 static char *check_ip_or_localhost (const char *value);
 static char *check_ip (const char *value);
