@@ -6,6 +6,7 @@
 
 #include "media-codec.h"
 #include "mixminus.h"
+#include "ticker.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_audio_debug);
 #define GST_CAT_DEFAULT dc_audio_debug
@@ -36,15 +37,12 @@ typedef struct
 struct DcAudioMixer
 {
   GMutex lock; /* protects slots' FIFO and flags; the tick copies out under it */
-  GCond wake;
-  gboolean running;
-  GThread *thread;
+  DcTicker *ticker;
   guint n_slots;
   guint bitrate_kbps;
   AudioSlot *slots;
   DcAudioOutputFunc output;
   gpointer user_data;
-  guint64 ticks;
 };
 
 static void
@@ -172,31 +170,12 @@ mixer_tick (DcAudioMixer *mixer)
   for (guint i = 0; i < mixer->n_slots; i++)
     if (encoders[i])
       encode_and_send (mixer, i, encoders[i], outputs[i]);
-  mixer->ticks++;
 }
 
-static gpointer
-mixer_thread (gpointer data)
+static void
+on_tick (gpointer data)
 {
-  DcAudioMixer *mixer = data;
-  gint64 deadline = g_get_monotonic_time ();
-  g_mutex_lock (&mixer->lock);
-  while (mixer->running)
-    {
-      deadline += TICK_US;
-      while (mixer->running && g_cond_wait_until (&mixer->wake, &mixer->lock, deadline))
-        ;
-      if (!mixer->running)
-        break;
-      gint64 now = g_get_monotonic_time ();
-      if (now - deadline > 10 * TICK_US)
-        deadline = now; /* the machine stalled: resume from now rather than burst */
-      g_mutex_unlock (&mixer->lock);
-      mixer_tick (mixer);
-      g_mutex_lock (&mixer->lock);
-    }
-  g_mutex_unlock (&mixer->lock);
-  return NULL;
+  mixer_tick (data);
 }
 
 DcAudioMixer *
@@ -207,7 +186,6 @@ dc_audio_mixer_new (guint n_slots, guint bitrate_kbps, DcAudioOutputFunc output,
   GST_DEBUG_CATEGORY_INIT (dc_audio_debug, "dc-audio", 0, "diemcau audio mix-minus");
   DcAudioMixer *mixer = g_new0 (DcAudioMixer, 1);
   g_mutex_init (&mixer->lock);
-  g_cond_init (&mixer->wake);
   mixer->n_slots = n_slots;
   mixer->bitrate_kbps = bitrate_kbps;
   mixer->slots = g_new0 (AudioSlot, n_slots);
@@ -225,9 +203,8 @@ dc_audio_mixer_new (guint n_slots, guint bitrate_kbps, DcAudioOutputFunc output,
 gboolean
 dc_audio_mixer_start (DcAudioMixer *mixer, GError **error)
 {
-  mixer->running = TRUE;
-  mixer->thread = g_thread_try_new ("dc-audio-mix", mixer_thread, mixer, error);
-  return mixer->thread != NULL;
+  mixer->ticker = dc_ticker_new ("dc-audio-mix", TICK_US, on_tick, mixer);
+  return dc_ticker_start (mixer->ticker, error);
 }
 
 void
@@ -235,17 +212,11 @@ dc_audio_mixer_free (DcAudioMixer *mixer)
 {
   if (mixer == NULL)
     return;
-  g_mutex_lock (&mixer->lock);
-  mixer->running = FALSE;
-  g_cond_signal (&mixer->wake);
-  g_mutex_unlock (&mixer->lock);
-  if (mixer->thread)
-    g_thread_join (mixer->thread);
+  g_clear_pointer (&mixer->ticker, dc_ticker_free);
   for (guint i = 0; i < mixer->n_slots; i++)
     if (mixer->slots[i].encoder)
       opus_encoder_destroy (mixer->slots[i].encoder);
   g_free (mixer->slots);
-  g_cond_clear (&mixer->wake);
   g_mutex_clear (&mixer->lock);
   g_free (mixer);
 }

@@ -1,5 +1,7 @@
 #include "video-mixer.h"
 
+#include "ticker.h"
+
 #include <gio/gio.h>
 #include <gst/app/app.h>
 #include <gst/video/video.h>
@@ -30,9 +32,7 @@ typedef struct
 struct DcVideoMixer
 {
   GMutex lock; /* protects slots, canvas, stats, keyframe state */
-  GCond wake;
-  gboolean running;
-  GThread *thread;
+  DcTicker *ticker;
   DcVideoMixerParams params;
   VideoSlot *slots;
   DcCanvas *canvas;
@@ -204,33 +204,10 @@ compose_tick (DcVideoMixer *mixer)
   gst_app_src_push_buffer (mixer->src, out);
 }
 
-static gpointer
-mixer_thread (gpointer data)
+static void
+on_tick (gpointer data)
 {
-  DcVideoMixer *mixer = data;
-  gint64 period = G_USEC_PER_SEC / mixer->params.framerate;
-  gint64 deadline = g_get_monotonic_time ();
-  g_mutex_lock (&mixer->lock);
-  while (mixer->running)
-    {
-      deadline += period;
-      while (mixer->running && g_cond_wait_until (&mixer->wake, &mixer->lock, deadline))
-        ;
-      if (!mixer->running)
-        break;
-      gint64 late = g_get_monotonic_time () - deadline;
-      if (late > period)
-        {
-          /* Skip the ticks we cannot make instead of bursting frames. */
-          mixer->stats.ticks_missed += late / period;
-          deadline += (late / period) * period;
-        }
-      g_mutex_unlock (&mixer->lock);
-      compose_tick (mixer);
-      g_mutex_lock (&mixer->lock);
-    }
-  g_mutex_unlock (&mixer->lock);
-  return NULL;
+  compose_tick (data);
 }
 
 DcVideoMixer *
@@ -241,7 +218,6 @@ dc_video_mixer_new (const DcVideoMixerParams *params, DcVideoOutputFunc output,
   GST_DEBUG_CATEGORY_INIT (dc_video_debug, "dc-video", 0, "diemcau composition");
   DcVideoMixer *mixer = g_new0 (DcVideoMixer, 1);
   g_mutex_init (&mixer->lock);
-  g_cond_init (&mixer->wake);
   mixer->params = *params;
   mixer->slots = g_new0 (VideoSlot, params->n_slots);
   mixer->canvas = dc_canvas_new (params->width, params->height);
@@ -274,9 +250,9 @@ dc_video_mixer_start (DcVideoMixer *mixer, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the video encoder did not start");
       return FALSE;
     }
-  mixer->running = TRUE;
-  mixer->thread = g_thread_try_new ("dc-video-mix", mixer_thread, mixer, error);
-  return mixer->thread != NULL;
+  mixer->ticker = dc_ticker_new ("dc-video-mix", G_USEC_PER_SEC / mixer->params.framerate,
+                                 on_tick, mixer);
+  return dc_ticker_start (mixer->ticker, error);
 }
 
 void
@@ -284,12 +260,7 @@ dc_video_mixer_free (DcVideoMixer *mixer)
 {
   if (mixer == NULL)
     return;
-  g_mutex_lock (&mixer->lock);
-  mixer->running = FALSE;
-  g_cond_signal (&mixer->wake);
-  g_mutex_unlock (&mixer->lock);
-  if (mixer->thread)
-    g_thread_join (mixer->thread);
+  g_clear_pointer (&mixer->ticker, dc_ticker_free);
   if (mixer->pipeline)
     gst_element_set_state (mixer->pipeline, GST_STATE_NULL);
   gst_clear_object (&mixer->src);
@@ -304,7 +275,6 @@ dc_video_mixer_free (DcVideoMixer *mixer)
     }
   g_free (mixer->slots);
   dc_canvas_free (mixer->canvas);
-  g_cond_clear (&mixer->wake);
   g_mutex_clear (&mixer->lock);
   g_free (mixer);
 }
@@ -362,4 +332,5 @@ dc_video_mixer_get_stats (DcVideoMixer *mixer, DcVideoMixerStats *stats)
   g_mutex_lock (&mixer->lock);
   *stats = mixer->stats;
   g_mutex_unlock (&mixer->lock);
+  stats->ticks_missed = mixer->ticker ? dc_ticker_get_missed (mixer->ticker) : 0;
 }
