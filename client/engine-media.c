@@ -1,6 +1,7 @@
 /* DcEngine's media: one pipeline with the sources it sends, webrtcbin, and the decoders of what
  * the gateway sends back (kept in appsinks for measurement). */
 #include "engine-private.h"
+#include "ice-config.h"
 
 #include <gst/app/app.h>
 #include "engine-load.h"
@@ -91,38 +92,6 @@ add_send_branch (DcEngine *self, const char *description, const char *rtp_caps, 
   return TRUE;
 }
 
-/* Restricts libnice to the configured addresses (it gathers no loopback candidates otherwise) and
- * turns UPnP off. Must run before gathering starts, that is before set-local-description. */
-static gboolean
-configure_ice (DcEngine *self, GError **error)
-{
-  g_autoptr (GObject) ice = NULL;
-  g_autoptr (GObject) agent = NULL;
-
-  g_object_get (self->webrtc, "ice-agent", &ice, NULL);
-  if (ice != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") != NULL)
-    g_object_get (ice, "agent", &agent, NULL);
-  if (agent == NULL || !NICE_IS_AGENT (agent))
-    {
-      g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
-                   "webrtcbin's ICE agent is not libnice; cannot restrict ICE addresses.");
-      return FALSE;
-    }
-  g_object_set (agent, "upnp", FALSE, NULL);
-  for (guint i = 0; self->ice_addresses != NULL && self->ice_addresses[i] != NULL; i++)
-    {
-      NiceAddress addr;
-      nice_address_init (&addr);
-      if (!nice_address_set_from_string (&addr, self->ice_addresses[i]))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "ICE address \"%s\" is not an IP address.", self->ice_addresses[i]);
-          return FALSE;
-        }
-      nice_agent_add_local_address (NICE_AGENT (agent), &addr);
-    }
-  return TRUE;
-}
 
 /* --- received media; appsink callbacks run on streaming threads --- */
 
@@ -292,7 +261,8 @@ dc_engine_media_start (DcEngine *self, GError **error)
       = load != NULL ? dc_engine_load_video_description (load) : video_send_description (self);
   g_autofree char *audio
       = load != NULL ? dc_engine_load_audio_description (load) : audio_send_description (self);
-  if (!configure_ice (self, error) || !add_send_branch (self, video, VIDEO_RTP_CAPS, error)
+  if (!dc_ice_configure (self->webrtc, (const char *const *) self->ice_addresses, 0, 0, error)
+      || !add_send_branch (self, video, VIDEO_RTP_CAPS, error)
       || !add_send_branch (self, audio, AUDIO_RTP_CAPS, error))
     {
       dc_engine_media_stop (self);
