@@ -29,6 +29,7 @@ typedef struct
   gint64 last_input_us;
   OpusEncoder *encoder; /* created and destroyed only by the tick thread */
   gboolean reset_encoder;
+  gboolean shared;       /* muted: gets the shared mix of everyone */
   float input[DC_AUDIO_FRAME_SAMPLES];
   float output[DC_AUDIO_FRAME_SAMPLES];
   DcLimiter limiter;
@@ -38,6 +39,7 @@ struct DcAudioMixer
 {
   GMutex lock; /* protects slots' FIFO and flags; the tick copies out under it */
   DcTicker *ticker;
+  OpusEncoder *shared_encoder; /* tick thread only */
   guint n_slots;
   guint bitrate_kbps;
   AudioSlot *slots;
@@ -89,21 +91,20 @@ fifo_read_frame (AudioSlot *slot)
   return TRUE;
 }
 
-static void
-encode_and_send (DcAudioMixer *mixer, guint index, OpusEncoder *encoder, const float *pcm)
+static GstBuffer *
+encode (OpusEncoder *encoder, const float *pcm)
 {
   guint8 packet[1500];
   opus_int32 size = opus_encode_float (encoder, pcm, DC_AUDIO_FRAME_SAMPLES, packet,
                                        sizeof packet);
   if (size <= 0)
     {
-      GST_WARNING ("slot %u: opus_encode_float failed: %s", index, opus_strerror (size));
-      return;
+      GST_WARNING ("opus_encode_float failed: %s", opus_strerror (size));
+      return NULL;
     }
   GstBuffer *buffer = gst_buffer_new_memdup (packet, size);
   GST_BUFFER_DURATION (buffer) = 20 * GST_MSECOND;
-  mixer->output (index, buffer, mixer->user_data);
-  gst_buffer_unref (buffer);
+  return buffer;
 }
 
 static OpusEncoder *
@@ -123,15 +124,36 @@ encoder_new (guint bitrate_kbps)
   return encoder;
 }
 
-/* Encoders live on the tick thread alone, so the encode outside the lock never races a leave. */
+/* Encoders live on the tick thread alone, so the encode outside the lock never races a leave.
+ * A muted site's mix is the mix of everyone (its own signal is already out at gain 0), the same
+ * for every muted site: one shared encoder serves them all. In a review meeting most districts
+ * are muted, so most mixes are encoded once. */
 static void
-update_encoder (DcAudioMixer *mixer, AudioSlot *slot)
+update_encoders (DcAudioMixer *mixer)
 {
-  if (slot->encoder && (slot->reset_encoder || !slot->connected))
-    g_clear_pointer (&slot->encoder, opus_encoder_destroy);
-  slot->reset_encoder = FALSE;
-  if (slot->connected && slot->encoder == NULL)
-    slot->encoder = encoder_new (mixer->bitrate_kbps);
+  gboolean any_shared = FALSE;
+  for (guint i = 0; i < mixer->n_slots; i++)
+    {
+      AudioSlot *slot = &mixer->slots[i];
+      slot->shared = slot->connected && slot->gain == 0.0f;
+      any_shared |= slot->shared;
+      if (slot->encoder && (slot->reset_encoder || !slot->connected || slot->shared))
+        g_clear_pointer (&slot->encoder, opus_encoder_destroy);
+      slot->reset_encoder = FALSE;
+      if (slot->connected && !slot->shared && slot->encoder == NULL)
+        slot->encoder = encoder_new (mixer->bitrate_kbps);
+    }
+  if (any_shared && mixer->shared_encoder == NULL)
+    mixer->shared_encoder = encoder_new (mixer->bitrate_kbps);
+  else if (!any_shared && mixer->shared_encoder)
+    g_clear_pointer (&mixer->shared_encoder, opus_encoder_destroy);
+}
+
+static void
+send (DcAudioMixer *mixer, guint slot, GstBuffer *buffer)
+{
+  if (buffer)
+    mixer->output (slot, buffer, mixer->user_data);
 }
 
 static void
@@ -142,12 +164,18 @@ mixer_tick (DcAudioMixer *mixer)
   float gains[mixer->n_slots];
   DcLimiter limiters[mixer->n_slots];
   OpusEncoder *encoders[mixer->n_slots];
+  gboolean shared[mixer->n_slots];
+  int first_shared = -1;
 
   g_mutex_lock (&mixer->lock);
+  update_encoders (mixer);
+  OpusEncoder *shared_encoder = mixer->shared_encoder;
   for (guint i = 0; i < mixer->n_slots; i++)
     {
       AudioSlot *slot = &mixer->slots[i];
-      update_encoder (mixer, slot);
+      shared[i] = slot->shared;
+      if (slot->shared && first_shared < 0)
+        first_shared = i;
       gboolean has_frame = slot->connected && fifo_read_frame (slot);
       inputs[i] = has_frame ? slot->input : NULL;
       slot->level_dbfs = has_frame ? dc_audio_level_dbfs (slot->input, DC_AUDIO_FRAME_SAMPLES)
@@ -169,7 +197,17 @@ mixer_tick (DcAudioMixer *mixer)
 
   for (guint i = 0; i < mixer->n_slots; i++)
     if (encoders[i])
-      encode_and_send (mixer, i, encoders[i], outputs[i]);
+      {
+        g_autoptr (GstBuffer) own = encode (encoders[i], outputs[i]);
+        send (mixer, i, own);
+      }
+  if (first_shared >= 0 && shared_encoder)
+    {
+      g_autoptr (GstBuffer) everyone = encode (shared_encoder, outputs[first_shared]);
+      for (guint i = 0; i < mixer->n_slots; i++)
+        if (shared[i])
+          send (mixer, i, everyone);
+    }
 }
 
 static void
@@ -216,6 +254,7 @@ dc_audio_mixer_free (DcAudioMixer *mixer)
   for (guint i = 0; i < mixer->n_slots; i++)
     if (mixer->slots[i].encoder)
       opus_encoder_destroy (mixer->slots[i].encoder);
+  g_clear_pointer (&mixer->shared_encoder, opus_encoder_destroy);
   g_free (mixer->slots);
   g_mutex_clear (&mixer->lock);
   g_free (mixer);

@@ -17,6 +17,7 @@ typedef struct
   OpusDecoder *decoders[N_SITES];
   GArray *decoded[N_SITES]; /* float */
   guint packets[N_SITES];
+  GBytes *last_packet[N_SITES];
 } Output;
 
 static void
@@ -31,6 +32,8 @@ on_output (guint slot, GstBuffer *opus, gpointer data)
   g_assert_cmpint (n, ==, DC_AUDIO_FRAME_SAMPLES);
   g_array_append_vals (out->decoded[slot], pcm, n);
   out->packets[slot]++;
+  g_clear_pointer (&out->last_packet[slot], g_bytes_unref);
+  out->last_packet[slot] = g_bytes_new (map.data, map.size);
   g_mutex_unlock (&out->lock);
   gst_buffer_unmap (opus, &map);
 }
@@ -119,6 +122,22 @@ test_mix_minus_in_real_time (void)
   g_assert_cmpfloat (tone_dbfs (&out, 0, tones[1]), <, -50.0);
   g_assert_cmpfloat (tone_dbfs (&out, 2, tones[1]), <, -50.0);
   g_assert_cmpfloat (tone_dbfs (&out, 0, tones[2]), >, -16.0);
+  /* The muted site still hears everyone else, and still not itself. */
+  g_assert_cmpfloat (tone_dbfs (&out, 1, tones[0]), >, -16.0);
+  g_assert_cmpfloat (tone_dbfs (&out, 1, tones[2]), >, -16.0);
+  g_assert_cmpfloat (tone_dbfs (&out, 1, tones[1]), <, -50.0);
+
+  /* Two muted sites hear the same mix of everyone: one encode serves both, byte for byte. */
+  dc_audio_mixer_set_gain (mixer, 0, 0.0f);
+  feed (mixer, &phase, 300);
+  g_mutex_lock (&out.lock);
+  g_assert_true (g_bytes_equal (out.last_packet[0], out.last_packet[1]));
+  g_assert_false (g_bytes_equal (out.last_packet[0], out.last_packet[2]));
+  g_mutex_unlock (&out.lock);
+  dc_audio_mixer_set_gain (mixer, 0, 1.0f);
+  feed (mixer, &phase, 1500);
+  g_assert_cmpfloat (tone_dbfs (&out, 1, tones[0]), >, -16.0);
+  g_assert_cmpfloat (tone_dbfs (&out, 0, tones[0]), <, -50.0);
 
   /* Site 2 leaves: it gets no more output and the others no longer hear it. */
   dc_audio_mixer_set_connected (mixer, 2, FALSE);
@@ -137,6 +156,7 @@ test_mix_minus_in_real_time (void)
   for (guint i = 0; i < N_SITES; i++)
     {
       opus_decoder_destroy (out.decoders[i]);
+      g_clear_pointer (&out.last_packet[i], g_bytes_unref);
       g_array_unref (out.decoded[i]);
     }
   g_mutex_clear (&out.lock);
