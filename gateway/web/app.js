@@ -24,6 +24,12 @@ const TEXT = {
     camOn: 'Bật camera',
     fullscreen: 'Toàn màn hình',
     exitFullscreen: 'Thoát toàn màn hình',
+    handUp: 'Đăng ký phát biểu',
+    handDown: 'Hủy đăng ký phát biểu',
+    floorChair: 'Chủ trì đang điều hành',
+    floorSite: 'Đang phát biểu: {name}',
+    floorTimed: 'Đang phát biểu: {name} — còn {m}:{ss}',
+    handPlace: 'Bạn đã đăng ký phát biểu: vị trí {n}',
     whoAmI: 'Điểm cầu: {name}',
     present: 'Đang họp: {n} điểm cầu',
     stConnecting: 'Đang kết nối tới cổng hội nghị…',
@@ -68,6 +74,12 @@ const TEXT = {
     camOn: 'Start camera',
     fullscreen: 'Full screen',
     exitFullscreen: 'Exit full screen',
+    handUp: 'Ask to speak',
+    handDown: 'Withdraw request to speak',
+    floorChair: 'The chair has the floor',
+    floorSite: 'Speaking: {name}',
+    floorTimed: 'Speaking: {name} — {m}:{ss} left',
+    handPlace: 'You asked to speak: place {n} in the queue',
     whoAmI: 'Site: {name}',
     present: 'In the meeting: {n} sites',
     stConnecting: 'Connecting to the gateway…',
@@ -118,6 +130,8 @@ const view = {
   sites: [],
 };
 const media = { stream: null, micOn: true, camOn: true };
+// The chair's meeting state (docs/protocol.md §13): floor holder, timer, this site's hand.
+const meeting = { floor: '', remaining: -1, hand: 0 };
 let session = null;
 let rejoin = null;  // {timer, left}
 
@@ -149,8 +163,37 @@ function render() {
   $('cam').textContent = t(media.camOn ? 'camOff' : 'camOn');
   $('cam').classList.toggle('off', !media.camOn);
   $('fullscreen').textContent = t(document.fullscreenElement ? 'exitFullscreen' : 'fullscreen');
+  $('hand').textContent = t(meeting.hand ? 'handDown' : 'handUp');
+  $('hand').classList.toggle('off', Boolean(meeting.hand));
+  $('floor').textContent = session?.joined ? floorLine() : '';
   const present = view.sites.filter((s) => s.present).length;
   $('present').textContent = session?.joined ? t('present', { n: present }) : '';
+}
+
+function siteName(id) {
+  return view.sites.find((s) => s.id === id)?.name || id;
+}
+
+function floorLine() {
+  let line = !meeting.floor ? t('floorChair')
+    : meeting.remaining < 0 ? t('floorSite', { name: siteName(meeting.floor) })
+    : t('floorTimed', { name: siteName(meeting.floor), m: Math.floor(meeting.remaining / 60),
+                        ss: String(meeting.remaining % 60).padStart(2, '0') });
+  if (meeting.hand)
+    line += ' · ' + t('handPlace', { n: meeting.hand });
+  return line;
+}
+
+function toggleHand() {
+  send({ type: meeting.hand ? 'lower-hand' : 'raise-hand' });
+}
+
+function takeState(current, message) {
+  meeting.floor = message.floor;
+  meeting.remaining = message.floor_remaining_s;
+  meeting.hand = (message.sites || []).find((s) => s.id === current.site)?.hand || 0;
+  window.diemcau.state_message = message;
+  render();
 }
 
 function renderLine(el, line, base = '') {
@@ -377,6 +420,9 @@ async function handleMessage(current, message) {
   case 'layout':
     window.diemcau.layout = message;
     break;
+  case 'state':
+    takeState(current, message);
+    break;
   default:
     break;  // speaking, and types of newer gateways
   }
@@ -599,6 +645,14 @@ function init() {
   $('leave').addEventListener('click', onLeave);
   $('mic').addEventListener('click', toggleMic);
   $('cam').addEventListener('click', toggleCam);
+  $('hand').addEventListener('click', toggleHand);
+  // The speech timer counts down between the gateway's state messages.
+  setInterval(() => {
+    if (meeting.remaining > 0) {
+      meeting.remaining--;
+      render();
+    }
+  }, 1000);
   $('fullscreen').addEventListener('click', toggleFullscreen);
   document.addEventListener('fullscreenchange', render);
   countVideoFrames();

@@ -216,6 +216,11 @@ async function main() {
     result.own_tile = await sampleOwnTile(page, values.site, 10);
     result.rtp = await rtpStats(page);
     result.status = await text(page, '#status');
+    // Ask to speak: the gateway's state comes back with this site's hand in the queue.
+    await page.click('#hand');
+    await page.waitForFunction((site) => (window.diemcau.state_message?.sites || [])
+      .some((s) => s.id === site && s.hand === 1), values.site, { timeout: 10000 });
+    result.hand = { button: await text(page, '#hand'), floor: await text(page, '#floor') };
     if (values.screenshot)
       await page.screenshot({ path: values.screenshot });
     await sleep(Number(values.hold) * 1000);

@@ -150,6 +150,12 @@ class BrowserTest(unittest.TestCase):
         self.assertGreater(video["fps"], 8, video)
         self.assertGreater(video["seconds"], 2.0, video)
 
+    def test_page_raises_its_hand(self):
+        hand = self.page["hand"]
+        self.assertEqual(hand["button"], "Hủy đăng ký phát biểu")
+        self.assertIn("Chủ trì đang điều hành", hand["floor"])
+        self.assertIn("vị trí 1", hand["floor"])
+
     def test_page_hears_the_sites_and_not_itself(self):
         levels = self.page["audio"]["levels"]
         for i in HEADLESS:
