@@ -141,9 +141,23 @@ maybe_force_keyframe (DcVideoMixer *mixer, gint64 now)
   gst_pad_send_event (pad, event);
 }
 
+static gboolean
+anyone_present (DcVideoMixer *mixer)
+{
+  gboolean present = FALSE;
+  g_mutex_lock (&mixer->lock);
+  for (guint i = 0; i < mixer->params.n_slots && !present; i++)
+    present = mixer->slots[i].presence == DC_PRESENCE_PRESENT;
+  g_mutex_unlock (&mixer->lock);
+  return present;
+}
+
 static void
 compose_tick (DcVideoMixer *mixer)
 {
+  /* Nobody to show it to: an idle gateway composes and encodes nothing. */
+  if (!anyone_present (mixer))
+    return;
   guint n = mixer->params.n_slots;
   GstBuffer *out = NULL;
   if (gst_buffer_pool_acquire_buffer (mixer->pool, &out, NULL) != GST_FLOW_OK)

@@ -49,8 +49,10 @@ start_mixer (Output *out)
   DcRect rects[3];
   g_assert_true (dc_layout_compute (DC_LAYOUT_GRID, 320, 180, 3, rects));
   const char *names[] = { "UBND tỉnh Thái Nguyên", "Định Hóa", "Võ Nhai" };
+  /* One site present (without video yet): the composition runs only when someone watches. */
   for (guint i = 0; i < 3; i++)
-    dc_video_mixer_set_slot (mixer, i, &rects[i], names[i], DC_PRESENCE_ABSENT, TRUE, FALSE);
+    dc_video_mixer_set_slot (mixer, i, &rects[i], names[i],
+                             i == 0 ? DC_PRESENCE_PRESENT : DC_PRESENCE_ABSENT, TRUE, FALSE);
   g_assert_true (dc_video_mixer_start (mixer, &error));
   g_assert_no_error (error);
   return mixer;
@@ -86,11 +88,36 @@ test_keyframe_requests_coalesce (void)
   g_mutex_clear (&out.lock);
 }
 
+static void
+test_idle_composes_nothing (void)
+{
+  Output out = { 0 };
+  g_mutex_init (&out.lock);
+  DcVideoMixer *mixer = start_mixer (&out);
+  DcRect rect = { 0, 0, 160, 90 };
+  dc_video_mixer_set_slot (mixer, 0, &rect, "UBND tỉnh Thái Nguyên", DC_PRESENCE_LEFT, TRUE, FALSE);
+  g_usleep (100 * 1000); /* a tick already under way finishes */
+  DcVideoMixerStats stats;
+  dc_video_mixer_get_stats (mixer, &stats);
+  guint64 before = stats.frames_composed;
+  g_usleep (400 * 1000);
+  dc_video_mixer_get_stats (mixer, &stats);
+  g_assert_cmpuint (stats.frames_composed, ==, before);
+  dc_video_mixer_set_slot (mixer, 0, &rect, "UBND tỉnh Thái Nguyên", DC_PRESENCE_PRESENT, TRUE,
+                           FALSE);
+  g_usleep (400 * 1000);
+  dc_video_mixer_get_stats (mixer, &stats);
+  g_assert_cmpuint (stats.frames_composed, >, 5);
+  dc_video_mixer_free (mixer);
+  g_mutex_clear (&out.lock);
+}
+
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/video-mixer/keyframe-requests-coalesce", test_keyframe_requests_coalesce);
+  g_test_add_func ("/video-mixer/idle-composes-nothing", test_idle_composes_nothing);
   return g_test_run ();
 }
