@@ -34,6 +34,15 @@ struct DcSiteSession
   GstAppSrc *audio_src;
 };
 
+static gboolean
+is_closed (DcSiteSession *session)
+{
+  g_mutex_lock (&session->lock);
+  gboolean closed = session->closed;
+  g_mutex_unlock (&session->lock);
+  return closed;
+}
+
 /* ---- handing work to the owner's main context ---- */
 
 typedef enum
@@ -221,9 +230,7 @@ on_audio_sample (GstAppSink *sink, gpointer data)
   GstMapInfo map;
   if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
     return GST_FLOW_OK;
-  g_mutex_lock (&session->lock);
-  gboolean closed = session->closed;
-  g_mutex_unlock (&session->lock);
+  gboolean closed = is_closed (session);
   /* The callback only copies into the mixer; calling it unlocked avoids lock-order issues. */
   if (!closed && session->callbacks.decoded_audio)
     session->callbacks.decoded_audio (session, (const float *) map.data,
@@ -239,9 +246,7 @@ on_video_sample (GstAppSink *sink, gpointer data)
   g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
   if (sample == NULL)
     return GST_FLOW_EOS;
-  g_mutex_lock (&session->lock);
-  gboolean closed = session->closed;
-  g_mutex_unlock (&session->lock);
+  gboolean closed = is_closed (session);
   if (!closed && session->callbacks.decoded_video)
     session->callbacks.decoded_video (session, sample, session->user_data);
   return GST_FLOW_OK;
@@ -331,9 +336,7 @@ on_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
   if (!gst_video_event_is_force_key_unit (event))
     return GST_PAD_PROBE_OK;
-  g_mutex_lock (&session->lock);
-  gboolean closed = session->closed;
-  g_mutex_unlock (&session->lock);
+  gboolean closed = is_closed (session);
   if (!closed && session->callbacks.keyframe_wanted)
     session->callbacks.keyframe_wanted (session, session->user_data);
   return GST_PAD_PROBE_DROP;
@@ -497,9 +500,7 @@ dc_site_session_push_video (DcSiteSession *session, GstBuffer *encoded)
 void
 dc_site_session_push_audio (DcSiteSession *session, GstBuffer *opus)
 {
-  g_mutex_lock (&session->lock);
-  gboolean closed = session->closed;
-  g_mutex_unlock (&session->lock);
+  gboolean closed = is_closed (session);
   if (!closed)
     push_copy (session->audio_src, opus);
 }
