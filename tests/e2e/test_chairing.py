@@ -10,6 +10,7 @@ Usage: test_chairing.py GATEWAY CLIENT
 import glob
 import json
 import os
+import shutil
 import sys
 import time
 import unittest
@@ -36,7 +37,8 @@ class ChairingTest(unittest.TestCase):
         artifacts = os.environ.get("DC_TEST_ARTIFACTS")
         workdir = os.path.join(artifacts, "e2e-chairing") if artifacts else None
         if workdir:
-            os.makedirs(workdir, exist_ok=True)
+            shutil.rmtree(workdir, ignore_errors=True)  # a clean record for this run
+            os.makedirs(workdir)
         c = cls.conference = conf.Conference(GATEWAY, workdir=workdir)
         c.start()
         scripts = {

@@ -7,6 +7,7 @@ placeholder; it rejoins and reappears. A wrong token is refused without disturbi
 Usage: test_conference.py GATEWAY CLIENT
 """
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -36,7 +37,8 @@ class ConferenceTest(unittest.TestCase):
         workdir = None
         if artifacts:
             workdir = os.path.join(artifacts, "e2e-conference")
-            os.makedirs(workdir, exist_ok=True)
+            shutil.rmtree(workdir, ignore_errors=True)  # a clean record for this run
+            os.makedirs(workdir)
         cls.conference = conf.Conference(GATEWAY, workdir=workdir)
         cls.conference.start()
         c = cls.conference
