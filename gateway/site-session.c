@@ -267,7 +267,11 @@ make_receive_branch (DcSiteSession *session, gboolean is_video, GError **error)
   if (is_video)
     description = g_strdup_printf (
         "%s request-keyframe=true wait-for-keyframe=true ! %s ! videoscale ! videoconvert ! "
-        "capsfilter name=tile_caps ! appsink name=sink sync=false max-buffers=1 drop=true",
+        /* delayed: frames already on their way at the old tile size still pass while the layout
+         * changes; "immediate" would fail them as not-negotiated, and that error travels up
+         * the shared receive path and silences the whole site. */
+        "capsfilter name=tile_caps caps-change-mode=delayed ! "
+        "appsink name=sink sync=false max-buffers=1 drop=true",
         session->codec->depayloader, session->codec->decoder);
   else
     description = g_strdup ("rtpopusdepay ! opusdec plc=true use-inband-fec=true ! audioconvert ! "
@@ -343,6 +347,25 @@ on_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
 }
 
 /* ---- construction ---- */
+
+/* A streaming error in a site's pipeline ends that site at once (the others go on), instead of
+ * leaving it silent until the media watchdog notices. */
+static GstBusSyncReply
+on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
+{
+  DcSiteSession *session = data;
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && !is_closed (session))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *debug = NULL;
+      gst_message_parse_error (message, &error, &debug);
+      GST_ERROR ("site %s: %s (%s)", session->site_id, error->message, debug ? debug : "");
+      g_autofree char *why = g_strdup_printf ("media error: %s", error->message);
+      post_to_owner (session, EVENT_FAILED, why, 0);
+    }
+  gst_message_unref (message);
+  return GST_BUS_DROP;
+}
 
 static GstCaps *
 offer_caps_new (const DcVideoCodec *codec, gboolean is_video)
@@ -425,6 +448,9 @@ build_pipeline (DcSiteSession *session, const DcSiteSessionParams *params, GErro
   g_autoptr (GstPad) payloader_sink = gst_element_get_static_pad (payloader, "sink");
   gst_pad_add_probe (payloader_sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_upstream_event,
                      session, NULL);
+
+  g_autoptr (GstBus) bus = gst_element_get_bus (session->pipeline);
+  gst_bus_set_sync_handler (bus, on_bus_message, session, NULL);
 
   g_signal_connect (session->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), session);
   g_signal_connect (session->webrtc, "notify::ice-connection-state", G_CALLBACK (on_ice_state),
