@@ -50,11 +50,12 @@ audio_send_description (DcEngine *self)
   g_autofree char *source = NULL;
   if (self->test_tone_hz > 0)
     {
-      char freq[G_ASCII_DTOSTR_BUF_SIZE];
+      char freq[G_ASCII_DTOSTR_BUF_SIZE], volume[G_ASCII_DTOSTR_BUF_SIZE];
       g_ascii_dtostr (freq, sizeof freq, self->test_tone_hz);
-      source = g_strdup_printf ("audiotestsrc name=micsrc wave=sine freq=%s volume=0.3 "
+      g_ascii_dtostr (volume, sizeof volume, self->test_tone_volume);
+      source = g_strdup_printf ("audiotestsrc name=micsrc wave=sine freq=%s volume=%s "
                                 "is-live=true",
-                                freq);
+                                freq, volume);
     }
   else
     source = g_strdup ("autoaudiosrc name=micsrc");

@@ -39,6 +39,7 @@ struct _DcEngine
   DcEngineLink *link;
   char *server_url, *site, *token;
   double test_tone_hz;
+  double test_tone_volume;
   gboolean use_test_color;
   guint32 test_color;
   int width, height, fps;

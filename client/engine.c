@@ -719,6 +719,7 @@ dc_engine_new (const DcEngineConfig *config)
   self->site = g_strdup (config->site);
   self->token = g_strdup (config->token);
   self->test_tone_hz = config->test_tone_hz;
+  self->test_tone_volume = config->test_tone_volume > 0 ? config->test_tone_volume : 0.3;
   self->use_test_color = config->use_test_color;
   self->test_color = config->test_color & 0xffffff;
   self->width = config->width > 0 ? config->width : 320;

@@ -42,6 +42,7 @@ typedef struct
   const char *site;
   const char *token;
   double test_tone_hz;              /* > 0: send this sine instead of the microphone */
+  double test_tone_volume;          /* its amplitude, 0..1; 0 = 0.3 */
   gboolean use_test_color;          /* send a solid colour instead of the camera */
   guint32 test_color;               /* 0xRRGGBB */
   int width, height, fps;           /* sent video; 0 = 320x180 at 15 fps */

@@ -14,7 +14,7 @@ typedef struct
 {
   gboolean headless;
   char *server, *site, *token_file;
-  double test_tone;
+  double test_tone, test_volume;
   char *test_color, *video_size;
   int fps;
   double duration;
@@ -57,6 +57,8 @@ make_context (Options *o)
       "File holding this site's join token", "FILE" },
     { "test-tone", 0, 0, G_OPTION_ARG_DOUBLE, &o->test_tone,
       "Send a sine of this frequency instead of the microphone", "HZ" },
+    { "test-volume", 0, 0, G_OPTION_ARG_DOUBLE, &o->test_volume,
+      "Amplitude of the test tone, 0..1 (0.3)", "V" },
     { "test-color", 0, 0, G_OPTION_ARG_STRING, &o->test_color,
       "Send this solid colour instead of the camera", "RRGGBB" },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &o->video_size, "Sent video size (320x180)", "WxH" },
@@ -179,10 +181,11 @@ run (Options *o, GError **error)
       h.engine.use_test_color = TRUE;
       h.engine.test_color = ((guint32)rgb.r << 16) | ((guint32)rgb.g << 8) | rgb.b;
     }
-  if (o->fps < 0 || o->fps > 60 || o->test_tone < 0 || o->test_tone >= 24000)
+  if (o->fps < 0 || o->fps > 60 || o->test_tone < 0 || o->test_tone >= 24000
+      || o->test_volume < 0 || o->test_volume > 1)
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--fps must be 1..60 and --test-tone 1..23999 Hz");
+                   "--fps must be 1..60, --test-tone 1..23999 Hz and --test-volume 0..1");
       return DC_EXIT_USAGE;
     }
   g_autofree char *token = read_token (o->token_file, error);
@@ -193,6 +196,7 @@ run (Options *o, GError **error)
   h.engine.site = o->site;
   h.engine.token = token;
   h.engine.test_tone_hz = o->test_tone;
+  h.engine.test_tone_volume = o->test_volume;
   h.engine.fps = o->fps;
   h.engine.ice_addresses = (const char *const *)o->ice_addresses;
   h.duration_s = o->duration;

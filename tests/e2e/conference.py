@@ -115,13 +115,15 @@ class Conference:
 
 
 def start_site(client, conference, index, duration, report=None, snapshot=None, token=None,
-               extra=()):
+               extra=(), volume=None):
     site_id, _, _, tone, colour = SITES[index]
     probes = ",".join(str(s[3]) for s in SITES)
     args = [client, "--headless", "--server", conference.url, "--site", site_id,
             "--token-file", token or conference.tokens[site_id], "--test-tone", str(tone),
             "--test-color", colour, "--duration", str(duration), "--probe-tones", probes,
             "--ice-address", "127.0.0.1", *extra]
+    if volume is not None:
+        args += ["--test-volume", str(volume)]
     if report:
         args += ["--report", report]
     if snapshot:

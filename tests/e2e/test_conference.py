@@ -22,9 +22,12 @@ OBSERVE_S = 38
 LEAVER_FIRST_S = 12
 REJOIN_AT_S = 19
 LEAVER_SECOND_S = 24
-PRESENT_DBFS = -40.0  # a tone in the mix: each arrives around -15 dBFS
-# A site's own tone may only be codec noise: Opus at 32 kbit/s coding nine loud tones leaves
-# about -50 dBFS there, while an echo of the site would come back near the others' level.
+# Each site sends its tone at 0.08 (-22 dBFS): nine of them sum below the limiter's ceiling, so
+# the mix is exact arithmetic and the limiter (tested in test-mixminus) adds no products.
+VOLUME = 0.08
+PRESENT_DBFS = -40.0  # a tone in the mix: each arrives around -22 dBFS
+# A site's own tone may only be codec noise, while an echo of the site would come back near the
+# others' level.
 ABSENT_DBFS = -45.0
 ABSENT_BELOW_OTHERS_DB = 30.0
 COLOUR_TOLERANCE = 48
@@ -49,7 +52,8 @@ class ConferenceTest(unittest.TestCase):
             cls.reports[site[0]] = os.path.join(c.dir, f"{site[0]}.json")
             procs[site[0]] = conf.start_site(CLIENT, c, i, duration,
                                              report=cls.reports[site[0]],
-                                             snapshot=os.path.join(c.dir, f"{site[0]}.png"))
+                                             snapshot=os.path.join(c.dir, f"{site[0]}.png"),
+                                             volume=VOLUME)
             time.sleep(0.2)
         # Someone tries to join as an already connected district with a wrong token.
         time.sleep(4)
@@ -64,7 +68,8 @@ class ConferenceTest(unittest.TestCase):
         time.sleep(max(0, REJOIN_AT_S - 5))
         cls.rejoin_report = os.path.join(c.dir, "dinh-hoa-rejoined.json")
         rejoined = conf.start_site(CLIENT, c, LEAVER, LEAVER_SECOND_S, report=cls.rejoin_report,
-                                   snapshot=os.path.join(c.dir, "dinh-hoa-rejoined.png"))
+                                   snapshot=os.path.join(c.dir, "dinh-hoa-rejoined.png"),
+                                   volume=VOLUME)
         cls.exit_codes = {}
         deadline = time.time() + OBSERVE_S + 60
         for site_id, p in list(procs.items()) + [("dinh-hoa-rejoined", rejoined)]:
