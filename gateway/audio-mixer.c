@@ -40,6 +40,7 @@ struct DcAudioMixer
   GMutex lock; /* protects slots' FIFO and flags; the tick copies out under it */
   DcTicker *ticker;
   OpusEncoder *shared_encoder; /* tick thread only */
+  gint64 started_us;            /* tick thread only */
   guint n_slots;
   guint bitrate_kbps;
   AudioSlot *slots;
@@ -92,7 +93,7 @@ fifo_read_frame (AudioSlot *slot)
 }
 
 static GstBuffer *
-encode (OpusEncoder *encoder, const float *pcm)
+encode (OpusEncoder *encoder, const float *pcm, guint64 tick)
 {
   guint8 packet[1500];
   opus_int32 size = opus_encode_float (encoder, pcm, DC_AUDIO_FRAME_SAMPLES, packet,
@@ -104,6 +105,8 @@ encode (OpusEncoder *encoder, const float *pcm)
     }
   GstBuffer *buffer = gst_buffer_new_memdup (packet, size);
   GST_BUFFER_DURATION (buffer) = 20 * GST_MSECOND;
+  /* The tick number lets each site stamp packets exactly 20 ms apart (see site-session.c). */
+  GST_BUFFER_OFFSET (buffer) = tick;
   return buffer;
 }
 
@@ -167,6 +170,12 @@ mixer_tick (DcAudioMixer *mixer)
   gboolean shared[mixer->n_slots];
   int first_shared = -1;
 
+  /* Counted on the clock, so ticks the machine skipped still advance it. */
+  gint64 now = g_get_monotonic_time ();
+  if (mixer->started_us == 0)
+    mixer->started_us = now;
+  guint64 tick = (now - mixer->started_us + TICK_US / 2) / TICK_US;
+
   g_mutex_lock (&mixer->lock);
   update_encoders (mixer);
   OpusEncoder *shared_encoder = mixer->shared_encoder;
@@ -198,12 +207,12 @@ mixer_tick (DcAudioMixer *mixer)
   for (guint i = 0; i < mixer->n_slots; i++)
     if (encoders[i])
       {
-        g_autoptr (GstBuffer) own = encode (encoders[i], outputs[i]);
+        g_autoptr (GstBuffer) own = encode (encoders[i], outputs[i], tick);
         send (mixer, i, own);
       }
   if (first_shared >= 0 && shared_encoder)
     {
-      g_autoptr (GstBuffer) everyone = encode (shared_encoder, outputs[first_shared]);
+      g_autoptr (GstBuffer) everyone = encode (shared_encoder, outputs[first_shared], tick);
       for (guint i = 0; i < mixer->n_slots; i++)
         if (shared[i])
           send (mixer, i, everyone);

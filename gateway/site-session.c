@@ -15,11 +15,14 @@ GST_DEBUG_CATEGORY_STATIC (dc_session_debug);
 struct DcSiteSession
 {
   gatomicrefcount ref;
-  GMutex lock; /* protects callbacks, user_data, closed, waiting_keyframe, tile_caps */
+  GMutex lock; /* protects callbacks, user_data, closed, waiting_keyframe, tile_caps, audio_* */
   DcSiteSessionCallbacks callbacks;
   gpointer user_data;
   gboolean closed;
   gboolean waiting_keyframe;
+  gboolean audio_anchored;
+  GstClockTime audio_anchor_pts;
+  guint64 audio_anchor_tick;
   GMainContext *owner_context;
 
   char *site_id;
@@ -409,7 +412,7 @@ build_pipeline (DcSiteSession *session, const DcSiteSessionParams *params, GErro
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=%u "
       "appsrc name=video_src is-live=true format=time do-timestamp=true max-bytes=4000000 "
       "leaky-type=downstream caps=\"%s\" ! %s%s%s pt=%u ! webrtc.sink_0 "
-      "appsrc name=audio_src is-live=true format=time do-timestamp=true max-bytes=200000 "
+      "appsrc name=audio_src is-live=true format=time max-bytes=200000 "
       "leaky-type=downstream "
       "caps=\"audio/x-opus,channel-mapping-family=0,channels=1,rate=48000\" ! "
       "rtpopuspay pt=%u ! webrtc.sink_1",
@@ -502,7 +505,7 @@ dc_site_session_new (const DcSiteSessionParams *params, const DcSiteSessionCallb
 static void
 push_copy (GstAppSrc *src, GstBuffer *buffer)
 {
-  /* The encoded buffer is shared by every site: push a metadata copy (same memory) so each
+  /* The encoded picture is shared by every site: push a metadata copy (same memory) so each
    * site's appsrc stamps it with its own pipeline's running time. */
   GstBuffer *copy = gst_buffer_copy (buffer);
   GST_BUFFER_PTS (copy) = GST_CLOCK_TIME_NONE;
@@ -523,12 +526,34 @@ dc_site_session_push_video (DcSiteSession *session, GstBuffer *encoded)
     push_copy (session->video_src, encoded);
 }
 
+/* Audio packets are stamped exactly 20 ms apart from the mixer's tick number, not from when
+ * they happen to be pushed: browsers' jitter buffers read timestamp jitter as loss and conceal,
+ * which distorts the mix. The first packet anchors the count to this pipeline's running time. */
 void
 dc_site_session_push_audio (DcSiteSession *session, GstBuffer *opus)
 {
-  gboolean closed = is_closed (session);
-  if (!closed)
-    push_copy (session->audio_src, opus);
+  if (is_closed (session))
+    return;
+  guint64 tick = GST_BUFFER_OFFSET (opus);
+  g_mutex_lock (&session->lock);
+  if (!session->audio_anchored)
+    {
+      GstClockTime now = gst_element_get_current_running_time (session->pipeline);
+      session->audio_anchor_pts = GST_CLOCK_TIME_IS_VALID (now) ? now : 0;
+      session->audio_anchor_tick = tick;
+      session->audio_anchored = TRUE;
+    }
+  GstClockTime pts = tick >= session->audio_anchor_tick
+                         ? session->audio_anchor_pts
+                               + (tick - session->audio_anchor_tick) * 20 * GST_MSECOND
+                         : GST_CLOCK_TIME_NONE;
+  g_mutex_unlock (&session->lock);
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return;
+  GstBuffer *copy = gst_buffer_copy (opus);
+  GST_BUFFER_PTS (copy) = pts;
+  GST_BUFFER_DTS (copy) = pts;
+  gst_app_src_push_buffer (session->audio_src, copy);
 }
 
 void
