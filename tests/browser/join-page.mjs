@@ -214,9 +214,8 @@ async function main() {
     }
     await sleep(3000);
     result.video = await countFrames(page, 3000);
-    // Chromium's receive path sometimes settles for a few seconds after joining (its jitter
-    // buffer stretches the first seconds): measure again, up to three windows, until every
-    // site tone stands out; each window is kept for the report.
+    // One window can catch a passing disturbance on a busy 2-core machine: measure up to three
+    // windows until every site tone stands out; each window is kept in the report.
     result.audio_windows = [];
     for (let attempt = 0; attempt < 3; attempt++) {
       result.audio = await measureSpectrum(page, probes, 3000);
