@@ -23,6 +23,8 @@ struct DcSiteSession
   gboolean audio_anchored;
   GstClockTime audio_anchor_pts;
   guint64 audio_anchor_tick;
+  GstClockTime video_anchor_pts; /* NONE until the first frame */
+  GstClockTime video_anchor_source;
   GMainContext *owner_context;
 
   char *site_id;
@@ -410,7 +412,7 @@ build_pipeline (DcSiteSession *session, const DcSiteSessionParams *params, GErro
                                     : g_strdup ("video/x-vp8");
   g_autofree char *description = g_strdup_printf (
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=%u "
-      "appsrc name=video_src is-live=true format=time do-timestamp=true max-bytes=4000000 "
+      "appsrc name=video_src is-live=true format=time max-bytes=4000000 "
       "leaky-type=downstream caps=\"%s\" ! %s%s%s pt=%u ! webrtc.sink_0 "
       "appsrc name=audio_src is-live=true format=time max-bytes=200000 "
       "leaky-type=downstream "
@@ -481,6 +483,7 @@ dc_site_session_new (const DcSiteSessionParams *params, const DcSiteSessionCallb
   session->tile_width = params->tile_width;
   session->tile_height = params->tile_height;
   session->waiting_keyframe = TRUE;
+  session->video_anchor_pts = GST_CLOCK_TIME_NONE;
 
   if (!build_pipeline (session, params, error))
     {
@@ -502,28 +505,35 @@ dc_site_session_new (const DcSiteSessionParams *params, const DcSiteSessionCallb
 
 /* ---- sending the mixers' output (mixer threads) ---- */
 
-static void
-push_copy (GstAppSrc *src, GstBuffer *buffer)
-{
-  /* The encoded picture is shared by every site: push a metadata copy (same memory) so each
-   * site's appsrc stamps it with its own pipeline's running time. */
-  GstBuffer *copy = gst_buffer_copy (buffer);
-  GST_BUFFER_PTS (copy) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DTS (copy) = GST_CLOCK_TIME_NONE;
-  gst_app_src_push_buffer (src, copy);
-}
-
+/* The composition's frames carry a steady clock (video-mixer.c); each site's copy keeps those
+ * intervals, shifted so its first frame lands at this pipeline's running time. */
 void
 dc_site_session_push_video (DcSiteSession *session, GstBuffer *encoded)
 {
   gboolean is_delta = GST_BUFFER_FLAG_IS_SET (encoded, GST_BUFFER_FLAG_DELTA_UNIT);
+  GstClockTime source_pts = GST_BUFFER_PTS (encoded);
   g_mutex_lock (&session->lock);
-  gboolean send = !session->closed && !(session->waiting_keyframe && is_delta);
+  gboolean send = !session->closed && !(session->waiting_keyframe && is_delta)
+                  && GST_CLOCK_TIME_IS_VALID (source_pts);
+  if (send && !GST_CLOCK_TIME_IS_VALID (session->video_anchor_pts))
+    {
+      GstClockTime now = gst_element_get_current_running_time (session->pipeline);
+      session->video_anchor_pts = GST_CLOCK_TIME_IS_VALID (now) ? now : 0;
+      session->video_anchor_source = source_pts;
+    }
+  send = send && source_pts >= session->video_anchor_source;
+  GstClockTime pts = send ? session->video_anchor_pts + (source_pts - session->video_anchor_source)
+                          : GST_CLOCK_TIME_NONE;
   if (send)
     session->waiting_keyframe = FALSE;
   g_mutex_unlock (&session->lock);
-  if (send)
-    push_copy (session->video_src, encoded);
+  if (!send)
+    return;
+  /* The encoded picture is shared by every site: push a metadata copy (same memory). */
+  GstBuffer *copy = gst_buffer_copy (encoded);
+  GST_BUFFER_PTS (copy) = pts;
+  GST_BUFFER_DTS (copy) = pts;
+  gst_app_src_push_buffer (session->video_src, copy);
 }
 
 /* Audio packets are stamped exactly 20 ms apart from the mixer's tick number, not from when

@@ -45,6 +45,7 @@ struct DcVideoMixer
   DcVideoOutputFunc output;
   gpointer user_data;
 
+  gint64 started_us; /* composition clock origin, tick thread only */
   gboolean keyframe_wanted;
   gint64 last_keyframe_at;
   DcVideoMixerStats stats;
@@ -72,7 +73,7 @@ build_encoder (DcVideoMixer *mixer, GError **error)
                                               p->framerate * 10);
   /* The leaky queue drops raw frames if the encoder falls behind instead of adding latency. */
   g_autofree char *description = g_strdup_printf (
-      "appsrc name=src is-live=true format=time do-timestamp=true "
+      "appsrc name=src is-live=true format=time "
       "caps=video/x-raw,format=I420,width=%d,height=%d,framerate=%u/1,pixel-aspect-ratio=1/1 ! "
       "queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream ! "
       "%s%s%s ! appsink name=sink sync=false",
@@ -215,6 +216,14 @@ compose_tick (DcVideoMixer *mixer)
   g_mutex_unlock (&mixer->lock);
 
   gst_video_frame_unmap (&out_frame);
+  /* Frames are stamped from the clock's tick number, exactly one period apart (a skipped tick
+   * leaves a gap): the encoder's rate control and every receiver's playout see a steady clock. */
+  gint64 period = G_USEC_PER_SEC / mixer->params.framerate;
+  if (mixer->started_us == 0)
+    mixer->started_us = now;
+  guint64 tick = (now - mixer->started_us + period / 2) / period;
+  GST_BUFFER_PTS (out) = gst_util_uint64_scale (tick, GST_SECOND, mixer->params.framerate);
+  GST_BUFFER_DURATION (out) = gst_util_uint64_scale (1, GST_SECOND, mixer->params.framerate);
   gst_app_src_push_buffer (mixer->src, out);
 }
 
