@@ -2,6 +2,7 @@
 a config with fresh tokens, the gateway process, headless sites."""
 import json
 import os
+import random
 import re
 import signal
 import socket
@@ -44,6 +45,7 @@ class Conference:
         self.port = free_port()
         self.url = f"ws://127.0.0.1:{self.port}/ws"
         ice_base = ice_base or 30000 + (self.port % 200) * 100
+        self.ice_ports = range(ice_base, ice_base + 100)
         self.config = os.path.join(self.dir, "diemcau.conf")
         lines = [
             "[gateway]",
@@ -131,6 +133,27 @@ def start_site(client, conference, index, duration, report=None, snapshot=None, 
     log_path = os.path.join(conference.dir, f"client-{site_id}-{time.time():.0f}.log")
     with open(log_path, "w") as log:
         return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+
+
+def send_garbage(ports, packets_per_port=20, seconds=4.0):
+    """Sends random UDP datagrams to the gateway's ICE ports on 127.0.0.1: shapeless bytes, and
+    bytes that start like RTP (0x80), RTCP (0x81 0xc8) and STUN (0x00 0x01). Bounded in count and
+    time. Returns how many were sent."""
+    rng = random.Random(7)
+    heads = [b"", b"\x80", b"\x81\xc8", b"\x00\x01\x00\x08\x21\x12\xa4\x42", b"\x16\xfe\xfd"]
+    sent = 0
+    deadline = time.time() + seconds
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for i in range(packets_per_port):
+            for port in ports:
+                if time.time() > deadline:
+                    return sent
+                body = heads[rng.randrange(len(heads))]
+                body += bytes(rng.randrange(256) for _ in range(rng.randrange(1, 1200)))
+                s.sendto(body, ("127.0.0.1", port))
+                sent += 1
+            time.sleep(seconds / packets_per_port / 2)
+    return sent
 
 
 def load_report(path):

@@ -3,7 +3,8 @@
 
 Every site must hear the 9 other tones and not its own, and see each site's colour in the tile the
 layout gives it. One district leaves mid-meeting: nobody else stalls, its tile turns to the
-placeholder; it rejoins and reappears. A wrong token is refused without disturbing anyone.
+placeholder; it rejoins and reappears. A wrong token, and random UDP datagrams thrown at the
+media ports, are refused without disturbing anyone.
 Usage: test_conference.py GATEWAY CLIENT
 """
 import os
@@ -55,8 +56,10 @@ class ConferenceTest(unittest.TestCase):
                                              snapshot=os.path.join(c.dir, f"{site[0]}.png"),
                                              volume=VOLUME)
             time.sleep(0.2)
+        # Garbage arrives at the media ports while the meeting runs; nobody may notice.
+        time.sleep(1)
+        cls.garbage_sent = conf.send_garbage(c.ice_ports, seconds=3.0)
         # Someone tries to join as an already connected district with a wrong token.
-        time.sleep(4)
         bad_token = os.path.join(c.dir, "wrong.token")
         with open(bad_token, "w") as f:
             f.write("0" * 64 + "\n")
@@ -109,6 +112,7 @@ class ConferenceTest(unittest.TestCase):
                                  f"expected {colour}")
 
     def test_all_sites_ran(self):
+        self.assertGreater(self.garbage_sent, 1000)
         self.assertTrue(self.gateway_alive, "the gateway died during the meeting")
         self.assertEqual(self.gateway_exit, 0)
         for site_id, code in self.exit_codes.items():
