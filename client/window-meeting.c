@@ -313,6 +313,9 @@ dc_meeting_key (DcWindow *w, GdkEventKey *event)
     toggle_camera (w);
   else if (event->keyval == GDK_KEY_h || event->keyval == GDK_KEY_H)
     raise_hand (w);
+  else if (event->keyval == GDK_KEY_p || event->keyval == GDK_KEY_P)
+    /* The chair panel steps aside when the hall's screen should show only the picture. */
+    gtk_widget_set_visible (w->chair_area, !gtk_widget_get_visible (w->chair_area));
   else
     return FALSE;
   return TRUE;
