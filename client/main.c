@@ -132,6 +132,24 @@ parse_video_size (const char *text, int *w, int *h, GError **error)
   return TRUE;
 }
 
+/* --test-color RRGGBB, for both the headless and the window mode; absent leaves the camera. */
+static gboolean
+parse_test_color (const char *text, gboolean *use, guint32 *rgb_out, GError **error)
+{
+  if (text == NULL)
+    return TRUE;
+  DcRgb rgb;
+  if (!dc_rgb_from_hex (text, &rgb))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--test-color: \"%s\" is not RRGGBB", text);
+      return FALSE;
+    }
+  *use = TRUE;
+  *rgb_out = ((guint32) rgb.r << 16) | ((guint32) rgb.g << 8) | rgb.b;
+  return TRUE;
+}
+
 static char *
 read_token (const char *path, GError **error)
 {
@@ -169,18 +187,8 @@ run (Options *o, GError **error)
       || !parse_video_size (o->video_size, &h.engine.width, &h.engine.height, error)
       || (o->probe_tones != NULL && !parse_probe_tones (o->probe_tones, probes, error)))
     return DC_EXIT_USAGE;
-  if (o->test_color != NULL)
-    {
-      DcRgb rgb;
-      if (!dc_rgb_from_hex (o->test_color, &rgb))
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--test-color: \"%s\" is not RRGGBB", o->test_color);
-          return DC_EXIT_USAGE;
-        }
-      h.engine.use_test_color = TRUE;
-      h.engine.test_color = ((guint32)rgb.r << 16) | ((guint32)rgb.g << 8) | rgb.b;
-    }
+  if (!parse_test_color (o->test_color, &h.engine.use_test_color, &h.engine.test_color, error))
+    return DC_EXIT_USAGE;
   if (o->fps < 0 || o->fps > 60 || o->test_tone < 0 || o->test_tone >= 24000
       || o->test_volume < 0 || o->test_volume > 1)
     {
@@ -222,18 +230,8 @@ run_window (Options *o, GError **error)
                    "Cannot open the display (is DISPLAY set?); --headless runs without one.");
       return DC_EXIT_FAILED;
     }
-  if (o->test_color != NULL)
-    {
-      DcRgb rgb;
-      if (!dc_rgb_from_hex (o->test_color, &rgb))
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--test-color: \"%s\" is not RRGGBB", o->test_color);
-          return DC_EXIT_USAGE;
-        }
-      w.use_test_color = TRUE;
-      w.test_color = ((guint32)rgb.r << 16) | ((guint32)rgb.g << 8) | rgb.b;
-    }
+  if (!parse_test_color (o->test_color, &w.use_test_color, &w.test_color, error))
+    return DC_EXIT_USAGE;
   g_autofree char *token = NULL;
   if (o->token_file != NULL && (token = read_token (o->token_file, error)) == NULL)
     return DC_EXIT_USAGE;
