@@ -26,7 +26,7 @@ import conference as conf  # noqa: E402
 SOURCE_ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 CLOCK_TICK = os.sysconf("SC_CLK_TCK")
 
-# The gateway's defaults (gateway/config.c); the benchmark writes them into its config explicitly.
+# The gateway's defaults (gateway/core/config.c); the benchmark writes them into its config explicitly.
 WIDTH, HEIGHT, FPS, BITRATE_KBPS, AUDIO_KBPS = 1280, 720, 25, 2000, 64
 # What a hall sends: the client's own test-source settings (client/engine-media.c).
 SITE_W, SITE_H, SITE_FPS = 320, 180, 15
@@ -35,20 +35,20 @@ SITE_VP8 = ("vp8enc deadline=1 cpu-used=16 keyframe-max-dist=60 "
             "error-resilient=partitions")
 LOOP_SECONDS = 10
 JOIN_SETTLE_S = 8  # joins, ICE, DTLS and the first keyframes are over by then
-# The chair-large layout at 1280x720 (gateway/layout.c), used if no site reported the layout.
+# The chair-large layout at 1280x720 (gateway/core/layout.c), used if no site reported the layout.
 CHAIR_LARGE = [(0, 0, 1024, 576)] + [(1024, 144 * i, 256, 144) for i in range(4)] + \
     [(256 * i, 576, 256, 144) for i in range(5)]
 
 
 def gateway_vp8_settings():
-    """The composition encoder exactly as the gateway builds it (gateway/media-codec.c), with its
-    bitrate and keyframe distance filled in the way gateway/video-mixer.c does."""
-    with open(os.path.join(SOURCE_ROOT, "gateway", "media-codec.c"), encoding="utf-8") as f:
+    """The composition encoder exactly as the gateway builds it (gateway/media/media-codec.c), with its
+    bitrate and keyframe distance filled in the way gateway/media/video-mixer.c does."""
+    with open(os.path.join(SOURCE_ROOT, "gateway", "media", "media-codec.c"), encoding="utf-8") as f:
         text = f.read()
     block = re.search(r'\.name = "vp8".*?\.encoder_description\s*=\s*((?:"[^"]*"\s*)+),', text,
                       re.S)
     if not block:
-        raise RuntimeError("cannot find the vp8 encoder settings in gateway/media-codec.c")
+        raise RuntimeError("cannot find the vp8 encoder settings in gateway/media/media-codec.c")
     description = "".join(re.findall(r'"([^"]*)"', block.group(1)))
     return description.replace("%u", str(BITRATE_KBPS), 1).replace("%u", str(FPS * 10), 1)
 
@@ -92,7 +92,7 @@ def make_media(directory, seconds):
 
 def floor_pipeline(media, tiles):
     """Ten decodes scaled to their tiles, one composition encoded like the gateway's, ten Opus
-    decodes and re-encodes like the gateway's mix-minus (gateway/audio-mixer.c)."""
+    decodes and re-encodes like the gateway's mix-minus (gateway/media/audio-mixer.c)."""
     video = f"{media}/video.webm"
     audio = f"{media}/audio.ogg"
     parts = [f"compositor name=comp background=black "

@@ -1,4 +1,4 @@
-/* The browser join page (gateway/web/), compiled into the gateway as a GResource and served on
+/* The browser join page (gateway/server/web/), compiled into the gateway as a GResource and served on
  * the signaling port: "/" is the page, "/static/NAME" its scripts and styles. */
 #pragma once
 
