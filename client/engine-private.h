@@ -103,7 +103,6 @@ gboolean dc_engine_controls_bus_message (DcEngine *self, GstMessage *message);
 char *dc_engine_controls_receive_description (DcEngine *self, const char *media);
 /* Adds the supplied display sinks to a receive or preview branch. */
 void dc_engine_controls_attach_sinks (DcEngine *self, GstElement *bin, const char *media);
-void dc_engine_controls_send_preview (DcEngine *self);
 
 /* engine-reconnect.c */
 void dc_engine_reconnect_joined (DcEngine *self);

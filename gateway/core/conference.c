@@ -1,6 +1,5 @@
 #include "conference.h"
 
-#include <json-glib/json-glib.h>
 
 typedef struct
 {
@@ -630,29 +629,4 @@ int
 dc_conference_get_speaking (const DcConference *conference)
 {
   return conference->speaking;
-}
-
-char *
-dc_conference_site_list_json (const DcConference *conference)
-{
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < conference->n_sites; i++)
-    {
-      const DcSiteConfig *site = site_config (conference, i);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, site->id);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, site->name);
-      json_builder_set_member_name (builder, "role");
-      json_builder_add_string_value (builder, dc_role_to_string (site->role));
-      json_builder_set_member_name (builder, "present");
-      json_builder_add_boolean_value (builder,
-                                      conference->sites[i].presence == DC_PRESENCE_PRESENT);
-      json_builder_end_object (builder);
-    }
-  json_builder_end_array (builder);
-  g_autoptr (JsonNode) root = json_builder_get_root (builder);
-  return json_to_string (root, FALSE);
 }

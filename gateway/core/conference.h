@@ -124,9 +124,6 @@ gboolean dc_conference_update_levels (DcConference *conference, const float *lev
                                       gint64 now_us, int *speaking);
 int dc_conference_get_speaking (const DcConference *conference);
 
-/* JSON array text: [{"id","name","role","present"}]. */
-char *dc_conference_site_list_json (const DcConference *conference);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcConference, dc_conference_free)
 
 G_END_DECLS

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include "media-profile.h"
 
 G_BEGIN_DECLS
 
@@ -11,18 +12,18 @@ typedef struct
   const char *name;           /* config value: "vp8", "h264" */
   const char *encoding_name;  /* RTP encoding name */
   guint payload_type;
+  DcMediaLine media_line;     /* its m-line in the offer (media-profile.h) */
+  const char *encoded_caps;   /* what the encoder branch produces */
   const char *encoder_description; /* gst_parse text naming the encoder "encoder";
                                       * %u = bitrate kbps, %u = keyframe distance */
   const char *parser;         /* element after the encoder or NULL */
   const char *payloader_description;
   const char *depayloader;
   const char *decoder;
-  const char *extra_rtp_fields; /* appended to the offer caps, e.g. fmtp parameters */
 } DcVideoCodec;
 
 const DcVideoCodec *dc_video_codec_find (const char *name);
 
-#define DC_OPUS_PAYLOAD_TYPE 111
 #define DC_AUDIO_RATE 48000
 #define DC_AUDIO_FRAME_SAMPLES 960 /* 20 ms */
 

@@ -1,11 +1,22 @@
+/* The gateway: ties the signaling, the conference state, the sites and the two mixers together.
+ * Its logic runs on the main context; the mixers and the sites call back from their threads only
+ * to hand media over (docs/architecture.md). */
 #include "gateway.h"
 
 #include <gst/gst.h>
-#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "gateway-private.h"
+#include "audio-mixer.h"
+#include "chair.h"
+#include "conference.h"
+#include "media-sync.h"
+#include "meeting-view.h"
+#include "roster.h"
+#include "signaling.h"
+#include "teardown-pool.h"
 #include "token.h"
+#include "video-mixer.h"
+#include "webrtc-site.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_gateway_debug);
 #define GST_CAT_DEFAULT dc_gateway_debug
@@ -15,180 +26,198 @@ GST_DEBUG_CATEGORY_STATIC (dc_gateway_debug);
 #define LOST_AFTER_US (5 * G_USEC_PER_SEC)
 #define SETUP_GRACE_US (20 * G_USEC_PER_SEC)
 #define JITTER_LATENCY_MS 100
+/* dismiss_site's error_code when the peer is told with a bye, or not told at all (the gateway
+ * is stopping: kiosk clients must come back when it starts again). */
+#define BYE (-1)
+#define QUIET (-2)
+
+struct DcGateway
+{
+  /* immutable after dc_gateway_new; freed in dc_gateway_free */
+  DcConfig *config;
+  const DcVideoCodec *codec;
+  guint n_sites;
+  DcTeardownPool *teardown;
+  DcAudioMixer *audio;      /* thread-safe; see audio-mixer.h */
+  DcVideoMixer *video;      /* thread-safe; see video-mixer.h */
+  DcRoster *roster;         /* sites read from mixer threads under its lock */
+  /* main context only */
+  DcConference *conference;
+  DcMediaSync *sync;
+  DcSignaling *signaling;
+  guint watchdog_id;
+  guint tick_id;
+  guint64 ticks;
+};
+
+static void
+broadcast (DcGateway *gateway, char *text, int except_slot)
+{
+  dc_roster_broadcast (gateway->roster, text, except_slot);
+  g_free (text);
+}
+
+/* Makes the media follow the conference and, when asked, tells every site the new state. */
+static void
+sync_media (DcGateway *gateway, gboolean broadcast_state)
+{
+  if (dc_media_sync_apply (gateway->sync))
+    broadcast (gateway, dc_media_sync_layout_message_new (gateway->sync), -1);
+  if (broadcast_state)
+    broadcast (gateway, dc_meeting_state_new (gateway->conference, g_get_monotonic_time ()), -1);
+}
 
 /* ---- media hand-over (mixer threads) ---- */
-
-DcSiteSession *
-dc_gateway_session_for_slot (DcGateway *gateway, guint slot)
-{
-  g_mutex_lock (&gateway->sessions_lock);
-  DcSiteSession *session = gateway->links[slot].session;
-  if (session)
-    dc_site_session_ref (session);
-  g_mutex_unlock (&gateway->sessions_lock);
-  return session;
-}
 
 static void
 on_mixed_audio (guint slot, GstBuffer *opus, gpointer data)
 {
-  DcSiteSession *session = dc_gateway_session_for_slot (data, slot);
-  if (session)
-    {
-      dc_site_session_push_audio (session, opus);
-      dc_site_session_unref (session);
-    }
+  DcGateway *gateway = data;
+  g_autoptr (DcSite) site = dc_roster_ref_site (gateway->roster, slot);
+  if (site)
+    dc_site_push_audio (site, opus);
 }
 
 static void
 on_composed_video (GstBuffer *encoded, gpointer data)
 {
   DcGateway *gateway = data;
-  DcSiteSession *sessions[DC_LAYOUT_MAX_SLOTS];
-  guint n = 0;
-  g_mutex_lock (&gateway->sessions_lock);
-  for (guint i = 0; i < gateway->n_sites; i++)
-    if (gateway->links[i].session)
-      sessions[n++] = dc_site_session_ref (gateway->links[i].session);
-  g_mutex_unlock (&gateway->sessions_lock);
+  DcSite *sites[DC_LAYOUT_MAX_SLOTS];
+  guint n = dc_roster_ref_sites (gateway->roster, sites);
   for (guint i = 0; i < n; i++)
     {
-      dc_site_session_push_video (sessions[i], encoded);
-      dc_site_session_unref (sessions[i]);
+      dc_site_push_video (sites[i], encoded);
+      dc_site_unref (sites[i]);
     }
 }
 
+/* Site callbacks run inside the site's in-flight count: after dc_site_close no call is left,
+ * so a replaced or dismissed site can never write into the slot's next occupant. */
 static void
-on_decoded_audio (DcSiteSession *session, const float *samples, guint n, gpointer data)
+on_decoded_audio (DcSite *site, const float *samples, guint n, gpointer data)
 {
   DcGateway *gateway = data;
-  dc_audio_mixer_write (gateway->audio, dc_site_session_get_slot (session), samples, n);
+  dc_audio_mixer_write (gateway->audio, dc_site_get_slot (site), samples, n);
 }
 
 static void
-on_decoded_video (DcSiteSession *session, GstSample *sample, gpointer data)
+on_decoded_video (DcSite *site, GstSample *sample, gpointer data)
 {
   DcGateway *gateway = data;
-  dc_video_mixer_put_frame (gateway->video, dc_site_session_get_slot (session), sample);
+  dc_video_mixer_put_frame (gateway->video, dc_site_get_slot (site), sample);
 }
 
 static void
-on_keyframe_wanted (DcSiteSession *session, gpointer data)
+on_keyframe_wanted (DcSite *site, gpointer data)
 {
   DcGateway *gateway = data;
   dc_video_mixer_request_keyframe (gateway->video);
 }
 
-/* ---- session lifecycle (main context) ---- */
+/* ---- the one way a site ends (main context) ---- */
 
+/* Everything a site leaves behind goes here: its media (closed, then torn down on the pool),
+ * its peer (told why: bye with the reason, or a fatal error with error_code), its tile. */
 static void
-on_local_offer (DcSiteSession *session, const char *sdp, gpointer data)
+dismiss_site (DcGateway *gateway, guint slot, const char *reason, int error_code,
+              const char *error_message)
 {
-  DcGateway *gateway = data;
-  SiteLink *link = &gateway->links[dc_site_session_get_slot (session)];
-  if (link->session == session && link->peer)
-    {
-      g_autofree char *text = dc_message_new_sdp (DC_MSG_OFFER, sdp);
-      dc_peer_send (link->peer, text);
-    }
-}
-
-static void
-on_local_candidate (DcSiteSession *session, const char *candidate, guint mline, gpointer data)
-{
-  DcGateway *gateway = data;
-  SiteLink *link = &gateway->links[dc_site_session_get_slot (session)];
-  if (link->session == session && link->peer)
-    {
-      g_autofree char *text = dc_message_new_ice (candidate, mline);
-      dc_peer_send (link->peer, text);
-    }
-}
-
-
-static void
-on_session_failed (DcSiteSession *session, const char *why, gpointer data)
-{
-  DcGateway *gateway = data;
-  guint slot = dc_site_session_get_slot (session);
-  SiteLink *link = &gateway->links[slot];
-  if (link->session != session)
+  DcPeer *peer = NULL;
+  DcSite *site = NULL;
+  if (!dc_roster_detach (gateway->roster, slot, &peer, &site))
     return;
-  GST_WARNING ("site %s: media failed: %s", dc_site_session_get_site_id (session), why);
-  if (link->peer)
+  if (site)
     {
-      DcPeer *peer = link->peer;
-      g_autofree char *message = g_strdup_printf ("the media connection failed: %s", why);
-      dc_gateway_end_site (gateway, slot, "lost");
-      dc_peer_send_error (peer, DC_ERR_INTERNAL, TRUE, message);
+      dc_site_close (site);
+      dc_site_unref (site);
     }
-  else
-    dc_gateway_end_site (gateway, slot, "lost");
-}
-
-static const DcSiteSessionCallbacks session_callbacks = {
-  .local_offer = on_local_offer,
-  .local_candidate = on_local_candidate,
-  .failed = on_session_failed,
-  .decoded_audio = on_decoded_audio,
-  .decoded_video = on_decoded_video,
-  .keyframe_wanted = on_keyframe_wanted,
-};
-
-/* Everything a site leaves behind goes here: its media, its peer link, its tile. */
-void
-dc_gateway_end_site (DcGateway *gateway, guint slot, const char *reason)
-{
-  SiteLink *link = &gateway->links[slot];
-  g_mutex_lock (&gateway->sessions_lock);
-  DcSiteSession *session = g_steal_pointer (&link->session);
-  g_mutex_unlock (&gateway->sessions_lock);
-  if (session)
+  if (peer)
     {
-      dc_site_session_close (session);
-      dc_site_session_unref (session);
+      dc_peer_set_slot (peer, -1);
+      if (error_code == QUIET)
+        ;
+      else if (error_code == BYE)
+        {
+          g_autofree char *bye = dc_message_new_bye (reason);
+          dc_peer_send (peer, bye);
+          dc_peer_close (peer, SOUP_WEBSOCKET_CLOSE_NORMAL, reason);
+        }
+      else
+        dc_peer_send_error (peer, error_code, TRUE, error_message);
     }
-  if (link->peer)
-    dc_peer_set_slot (link->peer, -1);
-  gboolean was_present = link->peer != NULL || session != NULL;
-  link->peer = NULL;
-  if (!was_present)
-    return;
-
   GST_INFO ("site %s left (%s)", dc_conference_get_site (gateway->conference, slot)->id, reason);
   dc_audio_mixer_set_connected (gateway->audio, slot, FALSE);
   dc_conference_set_present (gateway->conference, slot, FALSE, g_get_monotonic_time ());
-  g_autofree char *event = dc_gateway_site_event_new (gateway, DC_MSG_SITE_LEFT, slot, reason);
-  dc_gateway_broadcast (gateway, event, -1);
-  dc_gateway_sync (gateway, TRUE);
+  broadcast (gateway, dc_meeting_site_left_new (gateway->conference, slot, reason), -1);
+  sync_media (gateway, TRUE);
+}
+
+/* The gateway speaks to a peer the site does not have any more only through dismiss_site. */
+static gboolean
+is_current (DcGateway *gateway, DcSite *site)
+{
+  return dc_roster_get_site (gateway->roster, dc_site_get_slot (site)) == site;
 }
 
 static void
-send_welcome (DcGateway *gateway, DcPeer *peer, guint slot)
+on_site_failed (DcSite *site, const char *why, gpointer data)
 {
-  const DcSiteConfig *site = dc_conference_get_site (gateway->conference, slot);
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_int_member (body, "protocol", DC_PROTOCOL_VERSION);
-  json_object_set_string_member (body, "site", site->id);
-  json_object_set_string_member (body, "name", site->name);
-  json_object_set_string_member (body, "role", dc_role_to_string (site->role));
-  json_object_set_array_member (body, "sites", dc_gateway_site_list_array (gateway));
-  g_autofree char *welcome = dc_message_serialize (DC_MSG_WELCOME, body);
-  dc_peer_send (peer, welcome);
-  g_autofree char *layout = dc_gateway_layout_message_new (gateway);
-  dc_peer_send (peer, layout);
+  DcGateway *gateway = data;
+  if (!is_current (gateway, site))
+    return;
+  g_autofree char *message = g_strdup_printf ("the media connection failed: %s", why);
+  dismiss_site (gateway, dc_site_get_slot (site), "lost", DC_ERR_INTERNAL, message);
 }
 
-static DcSiteSession *
-start_session (DcGateway *gateway, guint slot, GError **error)
+static const DcSiteCallbacks site_callbacks = {
+  .decoded_audio = on_decoded_audio,
+  .decoded_video = on_decoded_video,
+  .keyframe_wanted = on_keyframe_wanted,
+  .failed = on_site_failed,
+};
+
+/* ---- WebRTC sites over the WebSocket (main context) ---- */
+
+static void
+on_local_offer (DcSite *site, const char *sdp, gpointer data)
+{
+  DcGateway *gateway = data;
+  DcPeer *peer = dc_roster_get_peer (gateway->roster, dc_site_get_slot (site));
+  if (is_current (gateway, site) && peer)
+    {
+      g_autofree char *text = dc_message_new_sdp (DC_MSG_OFFER, sdp);
+      dc_peer_send (peer, text);
+    }
+}
+
+static void
+on_local_candidate (DcSite *site, const char *candidate, guint mline, gpointer data)
+{
+  DcGateway *gateway = data;
+  DcPeer *peer = dc_roster_get_peer (gateway->roster, dc_site_get_slot (site));
+  if (is_current (gateway, site) && peer)
+    {
+      g_autofree char *text = dc_message_new_ice (candidate, mline);
+      dc_peer_send (peer, text);
+    }
+}
+
+static const DcWebrtcSignals webrtc_signals = {
+  .local_offer = on_local_offer,
+  .local_candidate = on_local_candidate,
+};
+
+static DcSite *
+start_webrtc_site (DcGateway *gateway, guint slot, GError **error)
 {
   const DcConfig *config = gateway->config;
-  DcSiteSessionParams params = {
+  DcRect tile = dc_media_sync_get_rect (gateway->sync, slot);
+  DcWebrtcSiteParams params = {
     .site_id = dc_conference_get_site (gateway->conference, slot)->id,
     .slot = slot,
     .codec = gateway->codec,
-    .tile_width = gateway->rects[slot].width,
-    .tile_height = gateway->rects[slot].height,
+    .tile_width = tile.width,
+    .tile_height = tile.height,
     .jitter_latency_ms = JITTER_LATENCY_MS,
     .ice_addresses = (const char *const *) config->ice_addresses,
     .ice_port_min = config->ice_port_min,
@@ -196,19 +225,66 @@ start_session (DcGateway *gateway, guint slot, GError **error)
     .stun_server = config->stun_server,
     .turn_servers = (const char *const *) config->turn_servers,
   };
-  return dc_site_session_new (&params, &session_callbacks, gateway, error);
+  return dc_webrtc_site_new (&params, &site_callbacks, &webrtc_signals, gateway,
+                             gateway->teardown, error);
 }
 
+/* A site that passed every check takes its slot: media, presence, the others are told. */
 static void
-replace_old_peer (DcGateway *gateway, guint slot)
+admit_site (DcGateway *gateway, guint slot, DcPeer *peer, DcSite *site)
 {
-  DcPeer *old = gateway->links[slot].peer;
-  if (old == NULL)
-    return;
-  g_autofree char *bye = dc_message_new_bye ("replaced");
-  dc_peer_send (old, bye);
-  dc_gateway_end_site (gateway, slot, "replaced");
-  dc_peer_close (old, SOUP_WEBSOCKET_CLOSE_NORMAL, "replaced");
+  gint64 now = g_get_monotonic_time ();
+  dc_roster_attach (gateway->roster, slot, peer, site, now);
+  if (peer)
+    dc_peer_set_slot (peer, slot);
+  dc_audio_mixer_set_connected (gateway->audio, slot, TRUE);
+  dc_conference_set_present (gateway->conference, slot, TRUE, now);
+  dc_video_mixer_request_keyframe (gateway->video);
+  if (peer)
+    {
+      g_autofree char *welcome = dc_meeting_welcome_new (gateway->conference, slot);
+      dc_peer_send (peer, welcome);
+      g_autofree char *layout = dc_media_sync_layout_message_new (gateway->sync);
+      dc_peer_send (peer, layout);
+    }
+  broadcast (gateway, dc_meeting_site_joined_new (gateway->conference, slot), slot);
+  sync_media (gateway, TRUE);
+}
+
+/* The slot's site may join: a known site, the right token, not locked out. */
+static int
+check_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
+{
+  const char *site_id = dc_message_get_string (message, "site");
+  int slot = dc_conference_find_slot (gateway->conference, site_id);
+  if (slot < 0)
+    {
+      g_autofree char *why = g_strdup_printf ("no site \"%s\" in this conference", site_id);
+      dc_peer_send_error (peer, DC_ERR_UNKNOWN_SITE, TRUE, why);
+      return -1;
+    }
+  const DcSiteConfig *site = dc_conference_get_site (gateway->conference, slot);
+  if (!dc_token_verify (site->token_hash, dc_message_get_string (message, "token")))
+    {
+      GST_WARNING ("wrong token for site %s from %s", site_id, dc_peer_get_address (peer));
+      dc_peer_send_error (peer, DC_ERR_BAD_TOKEN, TRUE,
+                          "the token is not valid for this site; ask the conference operator");
+      return -1;
+    }
+  switch (dc_conference_check_join (gateway->conference, slot))
+    {
+    case DC_JOIN_LOCKED:
+      dc_peer_send_error (peer, DC_ERR_CONFERENCE_LOCKED, TRUE,
+                          "the chair has locked the conference; no new site may join");
+      return -1;
+    case DC_JOIN_REMOVED:
+      dc_peer_send_error (peer, DC_ERR_NOT_PERMITTED, TRUE,
+                          "the chair removed this site from the meeting");
+      return -1;
+    case DC_JOIN_OK:
+      break;
+    }
+  return slot;
 }
 
 static void
@@ -220,71 +296,110 @@ handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
                           "this connection has already joined; send leave first");
       return;
     }
-  const char *site_id = dc_message_get_string (message, "site");
-  int slot = dc_conference_find_slot (gateway->conference, site_id);
+  int slot = check_join (gateway, peer, message);
   if (slot < 0)
-    {
-      g_autofree char *why = g_strdup_printf ("no site \"%s\" in this conference", site_id);
-      dc_peer_send_error (peer, DC_ERR_UNKNOWN_SITE, TRUE, why);
-      return;
-    }
-  const DcSiteConfig *site = dc_conference_get_site (gateway->conference, slot);
-  if (!dc_token_verify (site->token_hash, dc_message_get_string (message, "token")))
-    {
-      GST_WARNING ("wrong token for site %s from %s", site_id, dc_peer_get_address (peer));
-      dc_peer_send_error (peer, DC_ERR_BAD_TOKEN, TRUE,
-                          "the token is not valid for this site; ask the conference operator");
-      return;
-    }
-  switch (dc_conference_check_join (gateway->conference, slot))
-    {
-    case DC_JOIN_LOCKED:
-      dc_peer_send_error (peer, DC_ERR_CONFERENCE_LOCKED, TRUE,
-                          "the chair has locked the conference; no new site may join");
-      return;
-    case DC_JOIN_REMOVED:
-      dc_peer_send_error (peer, DC_ERR_NOT_PERMITTED, TRUE,
-                          "the chair removed this site from the meeting");
-      return;
-    case DC_JOIN_OK:
-      break;
-    }
-  replace_old_peer (gateway, slot);
+    return;
+  /* The old session is closed before the new one exists: nothing of it reaches the new one. */
+  dismiss_site (gateway, slot, "replaced", BYE, NULL);
 
   g_autoptr (GError) error = NULL;
-  DcSiteSession *session = start_session (gateway, slot, &error);
-  if (session == NULL)
+  DcSite *site = start_webrtc_site (gateway, slot, &error);
+  if (site == NULL)
     {
-      GST_ERROR ("site %s: cannot start media: %s", site_id, error->message);
+      GST_ERROR ("site %s: cannot start media: %s", dc_message_get_string (message, "site"),
+                 error->message);
       dc_peer_send_error (peer, DC_ERR_INTERNAL, TRUE, "the gateway could not start the media");
       return;
     }
-  SiteLink *link = &gateway->links[slot];
-  link->peer = peer;
-  link->joined_at = g_get_monotonic_time ();
-  dc_peer_set_slot (peer, slot);
-  dc_audio_mixer_set_connected (gateway->audio, slot, TRUE);
-  dc_conference_set_present (gateway->conference, slot, TRUE, link->joined_at);
-  g_mutex_lock (&gateway->sessions_lock);
-  link->session = session;
-  g_mutex_unlock (&gateway->sessions_lock);
-  dc_video_mixer_request_keyframe (gateway->video);
-
-  GST_INFO ("site %s joined from %s", site_id, dc_peer_get_address (peer));
-  send_welcome (gateway, peer, slot);
-  g_autofree char *event = dc_gateway_site_event_new (gateway, DC_MSG_SITE_JOINED, slot, NULL);
-  dc_gateway_broadcast (gateway, event, slot);
-  dc_gateway_sync (gateway, TRUE);
+  GST_INFO ("site %s joined from %s", dc_site_get_id (site), dc_peer_get_address (peer));
+  admit_site (gateway, slot, peer, site);
 }
 
 static void
 handle_answer (DcGateway *gateway, DcPeer *peer, guint slot, const DcMessage *message)
 {
   g_autoptr (GError) error = NULL;
-  DcSiteSession *session = gateway->links[slot].session;
-  if (session
-      && !dc_site_session_set_answer (session, dc_message_get_string (message, "sdp"), &error))
+  DcSite *site = dc_roster_get_site (gateway->roster, slot);
+  if (site && !dc_webrtc_site_set_answer (site, dc_message_get_string (message, "sdp"), &error))
     dc_peer_send_error (peer, DC_ERR_BAD_SDP, FALSE, error->message);
+}
+
+/* ---- chairing ---- */
+
+static void
+save_attendance (DcGateway *gateway)
+{
+  DcAttendance *attendance = dc_conference_get_attendance (gateway->conference);
+  if (dc_attendance_get_length (attendance) == 0)
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = dc_attendance_write (attendance, gateway->config->attendance_dir, &error);
+  if (path)
+    g_print ("diemcau-gateway: attendance written to %s\n", path);
+  else
+    g_printerr ("diemcau-gateway: cannot write the attendance: %s\n", error->message);
+}
+
+static void
+end_meeting (DcGateway *gateway)
+{
+  for (guint slot = 0; slot < gateway->n_sites; slot++)
+    dismiss_site (gateway, slot, "ended", BYE, NULL);
+  save_attendance (gateway);
+  dc_attendance_clear (dc_conference_get_attendance (gateway->conference));
+}
+
+static gboolean
+handle_chair_message (DcGateway *gateway, DcPeer *peer, guint slot, const DcMessage *message)
+{
+  DcFloorExpiry expiry = gateway->config->floor_expiry == 1 ? DC_EXPIRY_SIGNAL : DC_EXPIRY_MUTE;
+  DcChairOutcome outcome;
+  if (!dc_chair_apply (gateway->conference, expiry, slot, message, g_get_monotonic_time (),
+                       &outcome))
+    return FALSE;
+  GST_INFO ("%s from %s: %s", dc_message_type_to_string (message->type),
+            dc_conference_get_site (gateway->conference, slot)->id,
+            outcome.result == DC_COMMAND_OK ? "done" : "refused");
+  if (outcome.refusal)
+    dc_peer_send_error (peer, outcome.error_code, FALSE, outcome.refusal);
+  if (outcome.reply)
+    dc_peer_send (peer, outcome.reply);
+  if (outcome.effects & DC_CHAIR_DISMISS_TARGET)
+    dismiss_site (gateway, outcome.target, "removed", BYE, NULL);
+  if (outcome.effects & DC_CHAIR_END_MEETING)
+    end_meeting (gateway);
+  if (outcome.effects & DC_CHAIR_STATE_CHANGED)
+    sync_media (gateway, TRUE);
+  dc_chair_outcome_clear (&outcome);
+  return TRUE;
+}
+
+/* ---- signaling (main context) ---- */
+
+static void
+handle_joined_message (DcGateway *gateway, DcPeer *peer, guint slot, const DcMessage *message)
+{
+  switch (message->type)
+    {
+    case DC_MSG_ANSWER:
+      handle_answer (gateway, peer, slot, message);
+      break;
+    case DC_MSG_ICE:
+      {
+        DcSite *site = dc_roster_get_site (gateway->roster, slot);
+        if (site)
+          dc_webrtc_site_add_candidate (site, dc_message_get_string (message, "candidate"),
+                                        dc_message_get_int (message, "sdpMLineIndex", 0));
+      }
+      break;
+    case DC_MSG_LEAVE:
+      dismiss_site (gateway, slot, "left", BYE, NULL);
+      break;
+    default:
+      if (!handle_chair_message (gateway, peer, slot, message))
+        dc_peer_send_error (peer, DC_ERR_UNKNOWN_TYPE, FALSE, "this message is not handled here");
+      break;
+    }
 }
 
 static void
@@ -293,9 +408,7 @@ on_peer_message (DcPeer *peer, const DcMessage *message, gpointer data)
   DcGateway *gateway = data;
   if (message->type == DC_MSG_SITES)
     {
-      g_autoptr (JsonObject) body = json_object_new ();
-      json_object_set_array_member (body, "sites", dc_gateway_site_list_array (gateway));
-      g_autofree char *text = dc_message_serialize (DC_MSG_SITE_LIST, body);
+      g_autofree char *text = dc_meeting_site_list_new (gateway->conference);
       dc_peer_send (peer, text);
       return;
     }
@@ -312,30 +425,7 @@ on_peer_message (DcPeer *peer, const DcMessage *message, gpointer data)
       dc_peer_send_error (peer, DC_ERR_NOT_JOINED, FALSE, why);
       return;
     }
-  switch (message->type)
-    {
-    case DC_MSG_ANSWER:
-      handle_answer (gateway, peer, slot, message);
-      break;
-    case DC_MSG_ICE:
-      if (gateway->links[slot].session)
-        dc_site_session_add_candidate (gateway->links[slot].session,
-                                       dc_message_get_string (message, "candidate"),
-                                       dc_message_get_int (message, "sdpMLineIndex", 0));
-      break;
-    case DC_MSG_LEAVE:
-      {
-        dc_gateway_end_site (gateway, slot, "left");
-        g_autofree char *bye = dc_message_new_bye ("left");
-        dc_peer_send (peer, bye);
-        dc_peer_close (peer, SOUP_WEBSOCKET_CLOSE_NORMAL, "left");
-      }
-      break;
-    default:
-      if (!dc_gateway_handle_chair_message (gateway, peer, slot, message))
-        dc_peer_send_error (peer, DC_ERR_UNKNOWN_TYPE, FALSE, "this message is not handled here");
-      break;
-    }
+  handle_joined_message (gateway, peer, slot, message);
 }
 
 static void
@@ -346,8 +436,8 @@ on_peer_closed (DcPeer *peer, gpointer data)
   /* A site that closes its socket properly has left (protocol.md §7 site-left); anything else,
    * no close frame included, means its connection was lost. */
   gboolean normal = dc_peer_get_close_code (peer) == SOUP_WEBSOCKET_CLOSE_NORMAL;
-  if (slot >= 0 && gateway->links[slot].peer == peer)
-    dc_gateway_end_site (gateway, slot, normal ? "left" : "lost");
+  if (slot >= 0 && dc_roster_get_peer (gateway->roster, slot) == peer)
+    dismiss_site (gateway, slot, normal ? "left" : "lost", BYE, NULL);
 }
 
 /* GET /api/sites answers with the same object as the site-list message. */
@@ -355,9 +445,7 @@ static char *
 on_site_list_json (gpointer data)
 {
   DcGateway *gateway = data;
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_array_member (body, "sites", dc_gateway_site_list_array (gateway));
-  return dc_message_serialize (DC_MSG_SITE_LIST, body);
+  return dc_meeting_site_list_new (gateway->conference);
 }
 
 /* ---- timers ---- */
@@ -369,21 +457,18 @@ watchdog_tick (gpointer data)
   gint64 now = g_get_monotonic_time ();
   for (guint slot = 0; slot < gateway->n_sites; slot++)
     {
-      SiteLink *link = &gateway->links[slot];
-      if (link->session == NULL)
+      if (dc_roster_get_site (gateway->roster, slot) == NULL)
         continue;
       gint64 last = dc_audio_mixer_last_input (gateway->audio, slot);
-      gboolean lost = last ? now - last > LOST_AFTER_US : now - link->joined_at > SETUP_GRACE_US;
+      gint64 joined_at = dc_roster_get_joined_at (gateway->roster, slot);
+      gboolean lost = last ? now - last > LOST_AFTER_US : now - joined_at > SETUP_GRACE_US;
       if (!lost)
         continue;
       GST_WARNING ("site %s: no media for %s; treating it as lost",
                    dc_conference_get_site (gateway->conference, slot)->id,
                    last ? "5 s" : "20 s after joining");
-      DcPeer *peer = link->peer;
-      dc_gateway_end_site (gateway, slot, "lost");
-      if (peer)
-        dc_peer_send_error (peer, DC_ERR_INTERNAL, TRUE,
-                            "no media arrived from this site; join again");
+      dismiss_site (gateway, slot, "lost", DC_ERR_INTERNAL,
+                    "no media arrived from this site; join again");
     }
   return G_SOURCE_CONTINUE;
 }
@@ -397,14 +482,23 @@ update_speaking (DcGateway *gateway)
   if (!dc_conference_update_levels (gateway->conference, levels, g_get_monotonic_time (),
                                     &speaking))
     return;
-  g_autoptr (JsonObject) body = json_object_new ();
-  json_object_set_string_member (
-      body, "site", speaking >= 0 ? dc_conference_get_site (gateway->conference, speaking)->id : "");
-  json_object_set_double_member (body, "level", speaking >= 0 ? levels[speaking] : -127.0);
-  g_autofree char *text = dc_message_serialize (DC_MSG_SPEAKING, body);
-  dc_gateway_broadcast (gateway, text, -1);
+  broadcast (gateway,
+             dc_meeting_speaking_new (gateway->conference, speaking,
+                                      speaking >= 0 ? levels[speaking] : -127.0f),
+             -1);
   /* The highlight moves; in speaker focus the tile order may too. */
-  dc_gateway_sync (gateway, FALSE);
+  sync_media (gateway, FALSE);
+}
+
+static void
+tick_floor (DcGateway *gateway)
+{
+  int floor = dc_conference_get_floor (gateway->conference);
+  DcFloorTick tick = dc_conference_tick_floor (gateway->conference, g_get_monotonic_time ());
+  if (tick == DC_FLOOR_TICK_NONE)
+    return;
+  broadcast (gateway, dc_meeting_floor_timer_new (gateway->conference, floor, tick), -1);
+  sync_media (gateway, TRUE);
 }
 
 /* Voice activity every 100 ms, the floor timer every second. */
@@ -414,25 +508,30 @@ conference_tick (gpointer data)
   DcGateway *gateway = data;
   update_speaking (gateway);
   if (++gateway->ticks % 10 == 0)
-    dc_gateway_tick_floor (gateway);
+    tick_floor (gateway);
   return G_SOURCE_CONTINUE;
 }
 
-void
-dc_gateway_save_attendance (DcGateway *gateway)
-{
-  DcAttendance *attendance = dc_conference_get_attendance (gateway->conference);
-  if (dc_attendance_get_length (attendance) == 0)
-    return;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = dc_attendance_write (attendance, gateway->config->attendance_dir, &error);
-  if (path)
-    g_print ("diemcau-gateway: attendance written to %s\n", path);
-  else
-    g_printerr ("diemcau-gateway: cannot write the attendance: %s\n", error->message);
-}
-
 /* ---- construction ---- */
+
+static gboolean
+check_config (const DcConfig *config, GError **error)
+{
+  if (config->sites->len > DC_LAYOUT_MAX_SLOTS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "%u sites configured; the gateway composes at most %d", config->sites->len,
+                   DC_LAYOUT_MAX_SLOTS);
+      return FALSE;
+    }
+  if (dc_video_codec_find (config->codec) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "unknown codec \"%s\"",
+                   config->codec);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 DcGateway *
 dc_gateway_new (DcConfig *config, GError **error)
@@ -440,27 +539,15 @@ dc_gateway_new (DcConfig *config, GError **error)
   g_return_val_if_fail (config != NULL, NULL);
   GST_DEBUG_CATEGORY_INIT (dc_gateway_debug, "dc-gateway", 0, "diemcau gateway");
   g_autoptr (DcConfig) owned = config;
-  if (config->sites->len > DC_LAYOUT_MAX_SLOTS)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "%u sites configured; the gateway composes at most %d", config->sites->len,
-                   DC_LAYOUT_MAX_SLOTS);
-      return NULL;
-    }
-  const DcVideoCodec *codec = dc_video_codec_find (config->codec);
-  if (codec == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "unknown codec \"%s\"",
-                   config->codec);
-      return NULL;
-    }
+  if (!check_config (config, error))
+    return NULL;
 
   DcGateway *gateway = g_new0 (DcGateway, 1);
   gateway->config = g_steal_pointer (&owned);
-  gateway->codec = codec;
+  gateway->codec = dc_video_codec_find (config->codec);
   gateway->n_sites = config->sites->len;
-  gateway->links = g_new0 (SiteLink, gateway->n_sites);
-  g_mutex_init (&gateway->sessions_lock);
+  gateway->teardown = dc_teardown_pool_new ();
+  gateway->roster = dc_roster_new (gateway->n_sites);
   gateway->conference = dc_conference_new (config, config->floor_expiry == 1 ? DC_EXPIRY_SIGNAL
                                                                               : DC_EXPIRY_MUTE);
   gateway->audio = dc_audio_mixer_new (gateway->n_sites, config->audio_bitrate_kbps,
@@ -471,7 +558,7 @@ dc_gateway_new (DcConfig *config, GError **error)
     .height = config->height,
     .framerate = config->framerate,
     .bitrate_kbps = config->bitrate_kbps,
-    .codec = codec,
+    .codec = gateway->codec,
   };
   gateway->video = dc_video_mixer_new (&video, on_composed_video, gateway, error);
   if (gateway->video == NULL)
@@ -479,7 +566,9 @@ dc_gateway_new (DcConfig *config, GError **error)
       dc_gateway_free (gateway);
       return NULL;
     }
-  dc_gateway_sync (gateway, FALSE);
+  gateway->sync = dc_media_sync_new (gateway->conference, gateway->roster, gateway->audio,
+                                     gateway->video, config->width, config->height);
+  dc_media_sync_apply (gateway->sync);
 
   DcSignalingHandlers handlers = {
     .message = on_peer_message,
@@ -502,6 +591,9 @@ dc_gateway_start (DcGateway *gateway, GError **error)
   return TRUE;
 }
 
+/* Sites first (closed: no callback left), then the signaling, then the mixers (their threads
+ * joined: nobody holds a site any more), then the teardown pool drains (no transport still
+ * stopping when this returns), and only then the state the others read. */
 void
 dc_gateway_free (DcGateway *gateway)
 {
@@ -509,17 +601,19 @@ dc_gateway_free (DcGateway *gateway)
     return;
   g_clear_handle_id (&gateway->watchdog_id, g_source_remove);
   g_clear_handle_id (&gateway->tick_id, g_source_remove);
-  for (guint slot = 0; slot < gateway->n_sites; slot++)
-    dc_gateway_end_site (gateway, slot, "left");
+  if (gateway->sync)
+    for (guint slot = 0; slot < gateway->n_sites; slot++)
+      dismiss_site (gateway, slot, "left", QUIET, NULL);
   if (gateway->conference)
-    dc_gateway_save_attendance (gateway);
+    save_attendance (gateway);
   g_clear_pointer (&gateway->signaling, dc_signaling_free);
   g_clear_pointer (&gateway->video, dc_video_mixer_free);
   g_clear_pointer (&gateway->audio, dc_audio_mixer_free);
+  g_clear_pointer (&gateway->teardown, dc_teardown_pool_free);
+  g_clear_pointer (&gateway->sync, dc_media_sync_free);
+  g_clear_pointer (&gateway->roster, dc_roster_free);
   g_clear_pointer (&gateway->conference, dc_conference_free);
   g_clear_pointer (&gateway->config, dc_config_free);
-  g_mutex_clear (&gateway->sessions_lock);
-  g_free (gateway->links);
   g_free (gateway);
 }
 
@@ -537,8 +631,10 @@ dc_gateway_describe_stats (DcGateway *gateway)
   return g_strdup_printf ("sites=%u frames_composed=%" G_GUINT64_FORMAT
                           " frames_encoded=%" G_GUINT64_FORMAT " ticks_missed=%" G_GUINT64_FORMAT
                           " keyframe_requests=%" G_GUINT64_FORMAT
-                          " keyframes_forced=%" G_GUINT64_FORMAT,
+                          " keyframes_forced=%" G_GUINT64_FORMAT
+                          " teardowns_pending=%u",
                           dc_conference_count_present (gateway->conference),
                           video.frames_composed, video.frames_encoded, video.ticks_missed,
-                          video.keyframe_requests, video.keyframes_forced);
+                          video.keyframe_requests, video.keyframes_forced,
+                          dc_teardown_pool_get_pending (gateway->teardown));
 }

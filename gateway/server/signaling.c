@@ -19,6 +19,7 @@ struct DcPeer
   char *address;
   int slot;
   gboolean closing;
+  guint remove_id; /* the idle that frees this peer once its close signal is over */
 };
 
 struct DcSignaling
@@ -32,6 +33,7 @@ struct DcSignaling
 static void
 peer_free (DcPeer *peer)
 {
+  g_clear_handle_id (&peer->remove_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (peer->connection, peer);
   g_object_unref (peer->connection);
   g_free (peer->address);
@@ -121,6 +123,7 @@ static gboolean
 remove_peer (gpointer data)
 {
   DcPeer *peer = data;
+  peer->remove_id = 0;
   g_hash_table_remove (peer->signaling->peers, peer);
   return G_SOURCE_REMOVE;
 }
@@ -134,8 +137,10 @@ on_ws_closed (SoupWebsocketConnection *connection, gpointer data)
             soup_websocket_connection_get_close_code (connection));
   signaling->handlers.closed (peer, signaling->user_data);
   peer->closing = TRUE;
-  /* Freed after the signal emission that is still using the connection. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, remove_peer, peer, NULL);
+  /* Freed after the signal emission that is still using the connection; freeing the signaling
+   * first cancels it (peer_free). */
+  if (peer->remove_id == 0)
+    peer->remove_id = g_idle_add_full (G_PRIORITY_DEFAULT, remove_peer, peer, NULL);
 }
 
 static void
@@ -254,10 +259,4 @@ dc_signaling_get_urls (DcSignaling *signaling)
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   g_ptr_array_add (urls, NULL);
   return (char **) g_ptr_array_free (urls, FALSE);
-}
-
-guint
-dc_signaling_get_peer_count (DcSignaling *signaling)
-{
-  return g_hash_table_size (signaling->peers);
 }

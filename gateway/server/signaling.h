@@ -26,7 +26,6 @@ void dc_signaling_free (DcSignaling *signaling);
 gboolean dc_signaling_listen (DcSignaling *signaling, const DcConfig *config, GError **error);
 /* "ws://127.0.0.1:8443/ws" etc., one per listening address. */
 char **dc_signaling_get_urls (DcSignaling *signaling);
-guint dc_signaling_get_peer_count (DcSignaling *signaling);
 
 void dc_peer_send (DcPeer *peer, const char *text);
 /* Sends an error message; a fatal one then closes the socket (1008, policy violation). */

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "meeting-view.h"
+
 /* ---- layouts and tile order ---- */
 
 static void
@@ -243,16 +245,41 @@ test_end_meeting (Fixture *f, gconstpointer data)
   g_assert_cmpint (dc_conference_take_floor (c, CHAIR, FALSE, 0, T0), ==, DC_COMMAND_INVALID);
 }
 
+static JsonObject *
+site_in_list (JsonArray *sites, const char *id)
+{
+  for (guint i = 0; i < json_array_get_length (sites); i++)
+    {
+      JsonObject *site = json_array_get_object_element (sites, i);
+      if (g_strcmp0 (json_object_get_string_member (site, "id"), id) == 0)
+        return site;
+    }
+  return NULL;
+}
+
 static void
-test_site_list_json (Fixture *f, gconstpointer data)
+test_site_list_message (Fixture *f, gconstpointer data)
 {
   join (f, CHAIR, T0);
-  g_autofree char *json = dc_conference_site_list_json (f->conf);
-  g_assert_nonnull (strstr (json, "{\"id\":\"ubnd-tinh\",\"name\":\"UBND tỉnh Thái Nguyên\","
-                                  "\"role\":\"chair\",\"present\":true}"));
-  g_assert_nonnull (strstr (json, "{\"id\":\"dinh-hoa\",\"name\":\"Định Hóa\","
-                                  "\"role\":\"district\",\"present\":false}"));
-  g_assert_nonnull (strstr (json, "\"role\":\"observer\""));
+  g_autofree char *text = dc_meeting_site_list_new (f->conf);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DcMessage) message = dc_message_parse (text, strlen (text), DC_SENDER_GATEWAY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (message->type, ==, DC_MSG_SITE_LIST);
+  JsonArray *sites = dc_message_get_array (message, "sites");
+  g_assert_cmpuint (json_array_get_length (sites), ==, N_SITES);
+
+  JsonObject *chair = site_in_list (sites, "ubnd-tinh");
+  g_assert_nonnull (chair);
+  g_assert_cmpstr (json_object_get_string_member (chair, "name"), ==, "UBND tỉnh Thái Nguyên");
+  g_assert_cmpstr (json_object_get_string_member (chair, "role"), ==, "chair");
+  g_assert_true (json_object_get_boolean_member (chair, "present"));
+  JsonObject *district = site_in_list (sites, "dinh-hoa");
+  g_assert_nonnull (district);
+  g_assert_cmpstr (json_object_get_string_member (district, "name"), ==, "Định Hóa");
+  g_assert_cmpstr (json_object_get_string_member (district, "role"), ==, "district");
+  g_assert_false (json_object_get_boolean_member (district, "present"));
+  g_assert_nonnull (strstr (text, "\"role\":\"observer\""));
 }
 
 int
@@ -266,6 +293,6 @@ main (int argc, char **argv)
   ADD_CONFERENCE_TEST ("speaking/hold-out", test_speaking_hold_out);
   ADD_CONFERENCE_TEST ("speaking/muted-or-gone", test_speaking_muted_or_gone);
   ADD_CONFERENCE_TEST ("end-meeting", test_end_meeting);
-  ADD_CONFERENCE_TEST ("site-list-json", test_site_list_json);
+  ADD_CONFERENCE_TEST ("site-list-message", test_site_list_message);
   return g_test_run ();
 }

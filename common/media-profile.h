@@ -1,0 +1,37 @@
+/* What the gateway and the client must agree on to meet in one SDP: payload types, the RTP caps
+ * each m-line carries, how a transceiver is set up before negotiation (1.22 cannot change it
+ * after), and the hop from webrtcbin's threads to a main context. */
+#pragma once
+
+#define GST_USE_UNSTABLE_API
+#include <gst/gst.h>
+#include <gst/webrtc/webrtc.h>
+
+G_BEGIN_DECLS
+
+#define DC_VP8_PAYLOAD_TYPE 96
+#define DC_H264_PAYLOAD_TYPE 102
+#define DC_OPUS_PAYLOAD_TYPE 111
+
+typedef enum
+{
+  DC_MEDIA_VIDEO_VP8,
+  DC_MEDIA_VIDEO_H264,
+  DC_MEDIA_AUDIO_OPUS,
+} DcMediaLine;
+
+/* The RTP caps of one m-line as the gateway offers it: payload type, clock rate, RTCP feedback
+ * for video, opus/48000/2 with explicit fmtp for audio (a mono/stereo mismatch can leave 1.22
+ * receive-only). */
+GstCaps *dc_media_rtp_caps_new (DcMediaLine line);
+
+/* Codec preferences, NACK for video, send and receive. Call before the first offer or answer. */
+void dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, DcMediaLine line);
+
+/* Runs func on context at its next iteration, never inside this call, even when called on the
+ * context's own thread: a caller still building its state must not see its own event. The
+ * returned source (a reference for the caller) lets an owner destroy it undelivered. */
+GSource *dc_media_post (GMainContext *context, GSourceFunc func, gpointer data,
+                        GDestroyNotify destroy);
+
+G_END_DECLS

@@ -1,0 +1,565 @@
+#include "webrtc-site.h"
+
+#include <gio/gio.h>
+#include <gst/app/app.h>
+#include <gst/sdp/sdp.h>
+#include <gst/video/video.h>
+
+#include "ice-config.h"
+#include "media-profile.h"
+#include "site-private.h"
+
+GST_DEBUG_CATEGORY_STATIC (dc_webrtc_debug);
+#define GST_CAT_DEFAULT dc_webrtc_debug
+
+typedef struct
+{
+  DcSite base;
+  /* immutable after construction */
+  DcWebrtcSignals signals;
+  const DcVideoCodec *codec;
+  GstElement *pipeline;
+  GstElement *webrtc;
+  GstAppSrc *video_src;
+  GstAppSrc *audio_src;
+
+  GMutex lock; /* protects everything below; streaming and mixer threads take it briefly */
+  int tile_width, tile_height;
+  GstElement *tile_caps; /* capsfilter of the decode branch, once the site's video arrives */
+  gboolean waiting_keyframe;
+  gboolean audio_anchored;
+  GstClockTime audio_anchor_pts;
+  guint64 audio_anchor_tick;
+  GstClockTime video_anchor_pts; /* NONE until the first frame */
+  GstClockTime video_anchor_source;
+} WebrtcSite;
+
+#define WEBRTC_SITE(site) ((WebrtcSite *) (site))
+
+/* ---- handing signaling to the owner's main context ---- */
+
+typedef struct
+{
+  char *text;
+  guint mline;
+} SignalEvent;
+
+static void
+signal_event_free (gpointer data)
+{
+  SignalEvent *event = data;
+  g_free (event->text);
+  g_free (event);
+}
+
+static void
+run_offer (DcSite *site, gpointer data)
+{
+  SignalEvent *event = data;
+  WEBRTC_SITE (site)->signals.local_offer (site, event->text, site->user_data);
+}
+
+static void
+run_candidate (DcSite *site, gpointer data)
+{
+  SignalEvent *event = data;
+  WEBRTC_SITE (site)->signals.local_candidate (site, event->text, event->mline, site->user_data);
+}
+
+static void
+post_signal (WebrtcSite *self, DcSiteTask task, const char *text, guint mline)
+{
+  SignalEvent *event = g_new0 (SignalEvent, 1);
+  event->text = g_strdup (text);
+  event->mline = mline;
+  dc_site_post (&self->base, task, event, signal_event_free);
+}
+
+/* ---- offer / answer / candidates (webrtcbin's thread) ---- */
+
+/* Promise callbacks hold no reference: the pipeline, and with it webrtcbin's pending promises,
+ * ends before the site is freed, and a closed site ignores them. */
+static void
+on_offer_created (GstPromise *promise, gpointer data)
+{
+  WebrtcSite *self = data;
+  if (!dc_site_enter (&self->base))
+    {
+      gst_promise_unref (promise);
+      return;
+    }
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  GstWebRTCSessionDescription *offer = NULL;
+  if (reply != NULL)
+    gst_structure_get (reply, "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer, NULL);
+  gst_promise_unref (promise);
+  if (offer == NULL)
+    dc_site_post_failed (&self->base, "the media engine could not create an offer");
+  else
+    {
+      g_signal_emit_by_name (self->webrtc, "set-local-description", offer, NULL);
+      g_autofree char *text = gst_sdp_message_as_text (offer->sdp);
+      gst_webrtc_session_description_free (offer);
+      post_signal (self, run_offer, text, 0);
+    }
+  dc_site_leave (&self->base);
+}
+
+static void
+on_ice_candidate (GstElement *webrtc, guint mline, const char *candidate, gpointer data)
+{
+  WebrtcSite *self = data;
+  if (!dc_site_enter (&self->base))
+    return;
+  post_signal (self, run_candidate, candidate, mline);
+  dc_site_leave (&self->base);
+}
+
+static void
+on_ice_state (GObject *webrtc, GParamSpec *pspec, gpointer data)
+{
+  WebrtcSite *self = data;
+  GstWebRTCICEConnectionState state;
+  g_object_get (webrtc, "ice-connection-state", &state, NULL);
+  GST_INFO ("site %s: ICE state %d", self->base.id, state);
+  if (state == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
+    dc_site_post_failed (&self->base, "ICE connectivity failed");
+}
+
+static void
+on_answer_set (GstPromise *promise, gpointer data)
+{
+  WebrtcSite *self = data;
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  if (reply != NULL && gst_structure_has_field (reply, "error") && dc_site_enter (&self->base))
+    {
+      g_autoptr (GError) error = NULL;
+      gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
+      g_autofree char *why = g_strdup_printf ("the site's answer was rejected: %s",
+                                              error ? error->message : "unknown reason");
+      dc_site_post_failed (&self->base, why);
+      dc_site_leave (&self->base);
+    }
+  gst_promise_unref (promise);
+}
+
+gboolean
+dc_webrtc_site_set_answer (DcSite *site, const char *sdp, GError **error)
+{
+  g_return_val_if_fail (site != NULL && sdp != NULL, FALSE);
+  WebrtcSite *self = WEBRTC_SITE (site);
+  GstSDPMessage *message = NULL;
+  gst_sdp_message_new (&message);
+  if (gst_sdp_message_parse_buffer ((const guint8 *) sdp, strlen (sdp), message) != GST_SDP_OK
+      || gst_sdp_message_medias_len (message) == 0)
+    {
+      gst_sdp_message_free (message);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "the answer is not an SDP description with media sections");
+      return FALSE;
+    }
+  GstWebRTCSessionDescription *answer
+      = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER, message);
+  GstPromise *promise = gst_promise_new_with_change_func (on_answer_set, self, NULL);
+  g_signal_emit_by_name (self->webrtc, "set-remote-description", answer, promise);
+  gst_webrtc_session_description_free (answer);
+  return TRUE;
+}
+
+void
+dc_webrtc_site_add_candidate (DcSite *site, const char *candidate, guint mline)
+{
+  g_return_if_fail (site != NULL && candidate != NULL);
+  if (candidate[0] == '\0') /* end of candidates */
+    return;
+  g_signal_emit_by_name (WEBRTC_SITE (site)->webrtc, "add-ice-candidate", mline, candidate);
+}
+
+/* ---- received media (streaming threads) ---- */
+
+static GstFlowReturn
+on_audio_sample (GstAppSink *sink, gpointer data)
+{
+  WebrtcSite *self = data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  GstBuffer *buffer = gst_sample_get_buffer (sample);
+  GstMapInfo map;
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return GST_FLOW_OK;
+  dc_site_deliver_audio (&self->base, (const float *) map.data, map.size / sizeof (float));
+  gst_buffer_unmap (buffer, &map);
+  return GST_FLOW_OK;
+}
+
+static GstFlowReturn
+on_video_sample (GstAppSink *sink, gpointer data)
+{
+  WebrtcSite *self = data;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  dc_site_deliver_video (&self->base, sample);
+  return GST_FLOW_OK;
+}
+
+static GstCaps *
+tile_caps_new (int width, int height)
+{
+  return gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", "width", G_TYPE_INT,
+                              width, "height", G_TYPE_INT, height, "pixel-aspect-ratio",
+                              GST_TYPE_FRACTION, 1, 1, NULL);
+}
+
+static GstElement *
+make_receive_branch (WebrtcSite *self, gboolean is_video, GError **error)
+{
+  g_autofree char *description = NULL;
+  if (is_video)
+    description = g_strdup_printf (
+        "%s request-keyframe=true wait-for-keyframe=true ! %s ! videoscale ! videoconvert ! "
+        /* delayed: frames already on their way at the old tile size still pass while the layout
+         * changes; "immediate" would fail them as not-negotiated, and that error travels up
+         * the shared receive path and silences the whole site. */
+        "capsfilter name=tile_caps caps-change-mode=delayed ! "
+        "appsink name=sink sync=false max-buffers=1 drop=true",
+        self->codec->depayloader, self->codec->decoder);
+  else
+    description = g_strdup ("rtpopusdepay ! opusdec plc=true use-inband-fec=true ! audioconvert ! "
+                            "audioresample ! audio/x-raw,format=F32LE,rate=48000,channels=1 ! "
+                            "appsink name=sink sync=false");
+  GstElement *bin = gst_parse_bin_from_description (description, TRUE, error);
+  if (bin == NULL)
+    return NULL;
+
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (bin), "sink");
+  GstAppSinkCallbacks callbacks = { 0 };
+  callbacks.new_sample = is_video ? on_video_sample : on_audio_sample;
+  /* No reference: the pipeline is stopped before the site is freed, and a reference here
+   * would keep the site alive through its own pipeline. */
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+  if (is_video)
+    {
+      GstElement *caps_filter = gst_bin_get_by_name (GST_BIN (bin), "tile_caps");
+      g_mutex_lock (&self->lock);
+      g_autoptr (GstCaps) caps = tile_caps_new (self->tile_width, self->tile_height);
+      g_object_set (caps_filter, "caps", caps, NULL);
+      gst_clear_object (&self->tile_caps);
+      self->tile_caps = caps_filter;
+      g_mutex_unlock (&self->lock);
+    }
+  return bin;
+}
+
+static void
+link_receive_branch (WebrtcSite *self, GstPad *pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  const GstStructure *s = gst_caps_get_structure (caps, 0);
+  const char *media = gst_structure_get_string (s, "media");
+  gboolean is_video = g_strcmp0 (media, "video") == 0;
+  if (!is_video && g_strcmp0 (media, "audio") != 0)
+    return;
+
+  g_autoptr (GError) error = NULL;
+  GstElement *bin = make_receive_branch (self, is_video, &error);
+  if (bin == NULL)
+    {
+      GST_ERROR ("site %s: no %s branch: %s", self->base.id, media, error->message);
+      return;
+    }
+  gst_bin_add (GST_BIN (self->pipeline), bin);
+  gst_element_sync_state_with_parent (bin);
+  g_autoptr (GstPad) sink_pad = gst_element_get_static_pad (bin, "sink");
+  if (gst_pad_link (pad, sink_pad) != GST_PAD_LINK_OK)
+    GST_ERROR ("site %s: could not link the received %s", self->base.id, media);
+  else
+    GST_INFO ("site %s: receiving %s", self->base.id, media);
+}
+
+static void
+on_pad_added (GstElement *webrtc, GstPad *pad, gpointer data)
+{
+  WebrtcSite *self = data;
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC || !dc_site_enter (&self->base))
+    return;
+  link_receive_branch (self, pad);
+  dc_site_leave (&self->base);
+}
+
+/* An incoming PLI/FIR reaches the payloader as an upstream force-key-unit event. The shared
+ * encoder is upstream of every site, so the request goes to the mixer, which coalesces. */
+static GstPadProbeReturn
+on_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  WebrtcSite *self = data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  if (!gst_video_event_is_force_key_unit (event))
+    return GST_PAD_PROBE_OK;
+  dc_site_deliver_keyframe_wanted (&self->base);
+  return GST_PAD_PROBE_DROP;
+}
+
+/* ---- construction ---- */
+
+/* A streaming error in a site's pipeline ends that site at once (the others go on), instead of
+ * leaving it silent until the media watchdog notices. */
+static GstBusSyncReply
+on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
+{
+  WebrtcSite *self = data;
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && dc_site_enter (&self->base))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *debug = NULL;
+      gst_message_parse_error (message, &error, &debug);
+      GST_ERROR ("site %s: %s (%s)", self->base.id, error->message, debug ? debug : "");
+      g_autofree char *why = g_strdup_printf ("media error: %s", error->message);
+      dc_site_post_failed (&self->base, why);
+      dc_site_leave (&self->base);
+    }
+  gst_message_unref (message);
+  return GST_BUS_DROP;
+}
+
+/* Transceivers exist once the send branches are linked; each gets its codec and NACK now,
+ * because 1.22 cannot change a transceiver after negotiation. */
+static void
+configure_transceiver (WebrtcSite *self, const char *pad_name, DcMediaLine line)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (self->webrtc, pad_name);
+  g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
+  g_object_get (pad, "transceiver", &transceiver, NULL);
+  dc_media_configure_transceiver (transceiver, line);
+}
+
+static void
+watch_keyframe_requests (WebrtcSite *self)
+{
+  g_autoptr (GstPad) webrtc_video_pad = gst_element_get_static_pad (self->webrtc, "sink_0");
+  g_autoptr (GstPad) payloader_src = gst_pad_get_peer (webrtc_video_pad);
+  g_autoptr (GstElement) payloader = gst_pad_get_parent_element (payloader_src);
+  g_autoptr (GstPad) payloader_sink = gst_element_get_static_pad (payloader, "sink");
+  gst_pad_add_probe (payloader_sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_upstream_event, self,
+                     NULL);
+}
+
+static gboolean
+configure_ice (WebrtcSite *self, const DcWebrtcSiteParams *params, GError **error)
+{
+  if (params->stun_server && params->stun_server[0])
+    g_object_set (self->webrtc, "stun-server", params->stun_server, NULL);
+  for (guint i = 0; params->turn_servers && params->turn_servers[i]; i++)
+    {
+      gboolean added = FALSE;
+      g_signal_emit_by_name (self->webrtc, "add-turn-server", params->turn_servers[i], &added);
+    }
+  return dc_ice_configure (self->webrtc, params->ice_addresses, params->ice_port_min,
+                           params->ice_port_max, error);
+}
+
+static gboolean
+build_pipeline (WebrtcSite *self, const DcWebrtcSiteParams *params, GError **error)
+{
+  const DcVideoCodec *codec = self->codec;
+  g_autofree char *description = g_strdup_printf (
+      "webrtcbin name=webrtc bundle-policy=max-bundle latency=%u "
+      "appsrc name=video_src is-live=true format=time max-bytes=4000000 "
+      "leaky-type=downstream caps=\"%s\" ! %s%s%s pt=%u ! webrtc.sink_0 "
+      "appsrc name=audio_src is-live=true format=time max-bytes=200000 "
+      "leaky-type=downstream "
+      "caps=\"audio/x-opus,channel-mapping-family=0,channels=1,rate=48000\" ! "
+      "rtpopuspay pt=%u ! webrtc.sink_1",
+      params->jitter_latency_ms, codec->encoded_caps, codec->parser ? codec->parser : "",
+      codec->parser ? " ! " : "", codec->payloader_description, codec->payload_type,
+      DC_OPUS_PAYLOAD_TYPE);
+  self->pipeline = gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS, error);
+  if (self->pipeline == NULL)
+    return FALSE;
+  gst_object_ref_sink (self->pipeline);
+  g_autofree char *name = g_strdup_printf ("site-%s", self->base.id);
+  gst_object_set_name (GST_OBJECT (self->pipeline), name);
+
+  self->webrtc = gst_bin_get_by_name (GST_BIN (self->pipeline), "webrtc");
+  self->video_src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (self->pipeline), "video_src"));
+  self->audio_src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (self->pipeline), "audio_src"));
+  if (!configure_ice (self, params, error))
+    return FALSE;
+  configure_transceiver (self, "sink_0", codec->media_line);
+  configure_transceiver (self, "sink_1", DC_MEDIA_AUDIO_OPUS);
+  watch_keyframe_requests (self);
+
+  g_autoptr (GstBus) bus = gst_element_get_bus (self->pipeline);
+  gst_bus_set_sync_handler (bus, on_bus_message, self, NULL);
+  g_signal_connect (self->webrtc, "on-ice-candidate", G_CALLBACK (on_ice_candidate), self);
+  g_signal_connect (self->webrtc, "notify::ice-connection-state", G_CALLBACK (on_ice_state),
+                    self);
+  g_signal_connect (self->webrtc, "pad-added", G_CALLBACK (on_pad_added), self);
+  return TRUE;
+}
+
+/* ---- sending the mixers' output (mixer threads) ---- */
+
+/* The composition's frames carry a steady clock (video-mixer.c); each site's copy keeps those
+ * intervals, shifted so its first frame lands at this pipeline's running time. */
+static void
+webrtc_push_video (DcSite *site, GstBuffer *encoded)
+{
+  WebrtcSite *self = WEBRTC_SITE (site);
+  gboolean is_delta = GST_BUFFER_FLAG_IS_SET (encoded, GST_BUFFER_FLAG_DELTA_UNIT);
+  GstClockTime source_pts = GST_BUFFER_PTS (encoded);
+  if (dc_site_is_closed (site))
+    return;
+  g_mutex_lock (&self->lock);
+  gboolean send = !(self->waiting_keyframe && is_delta) && GST_CLOCK_TIME_IS_VALID (source_pts);
+  if (send && !GST_CLOCK_TIME_IS_VALID (self->video_anchor_pts))
+    {
+      GstClockTime now = gst_element_get_current_running_time (self->pipeline);
+      self->video_anchor_pts = GST_CLOCK_TIME_IS_VALID (now) ? now : 0;
+      self->video_anchor_source = source_pts;
+    }
+  send = send && source_pts >= self->video_anchor_source;
+  GstClockTime pts = send ? self->video_anchor_pts + (source_pts - self->video_anchor_source)
+                          : GST_CLOCK_TIME_NONE;
+  if (send)
+    self->waiting_keyframe = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (!send)
+    return;
+  /* The encoded picture is shared by every site: push a metadata copy (same memory). */
+  GstBuffer *copy = gst_buffer_copy (encoded);
+  GST_BUFFER_PTS (copy) = pts;
+  GST_BUFFER_DTS (copy) = pts;
+  gst_app_src_push_buffer (self->video_src, copy);
+}
+
+/* Audio packets are stamped exactly 20 ms apart from the mixer's tick number, not from when
+ * they happen to be pushed: browsers' jitter buffers read timestamp jitter as loss and conceal,
+ * which distorts the mix. The first packet anchors the count to this pipeline's running time. */
+static void
+webrtc_push_audio (DcSite *site, GstBuffer *opus)
+{
+  WebrtcSite *self = WEBRTC_SITE (site);
+  if (dc_site_is_closed (site))
+    return;
+  guint64 tick = GST_BUFFER_OFFSET (opus);
+  g_mutex_lock (&self->lock);
+  if (!self->audio_anchored)
+    {
+      GstClockTime now = gst_element_get_current_running_time (self->pipeline);
+      self->audio_anchor_pts = GST_CLOCK_TIME_IS_VALID (now) ? now : 0;
+      self->audio_anchor_tick = tick;
+      self->audio_anchored = TRUE;
+    }
+  GstClockTime pts = tick >= self->audio_anchor_tick
+                         ? self->audio_anchor_pts
+                               + (tick - self->audio_anchor_tick) * 20 * GST_MSECOND
+                         : GST_CLOCK_TIME_NONE;
+  g_mutex_unlock (&self->lock);
+  if (!GST_CLOCK_TIME_IS_VALID (pts))
+    return;
+  GstBuffer *copy = gst_buffer_copy (opus);
+  GST_BUFFER_PTS (copy) = pts;
+  GST_BUFFER_DTS (copy) = pts;
+  gst_app_src_push_buffer (self->audio_src, copy);
+}
+
+static void
+webrtc_set_tile_size (DcSite *site, int width, int height)
+{
+  WebrtcSite *self = WEBRTC_SITE (site);
+  g_mutex_lock (&self->lock);
+  self->tile_width = width;
+  self->tile_height = height;
+  GstElement *caps_filter = self->tile_caps ? gst_object_ref (self->tile_caps) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (caps_filter)
+    {
+      g_autoptr (GstCaps) caps = tile_caps_new (width, height);
+      g_object_set (caps_filter, "caps", caps, NULL);
+      gst_object_unref (caps_filter);
+    }
+}
+
+/* ---- lifetime ---- */
+
+/* Candidates and state changes of a closed site are of no use to anyone. */
+static void
+webrtc_detach (DcSite *site)
+{
+  WebrtcSite *self = WEBRTC_SITE (site);
+  if (self->webrtc)
+    g_signal_handlers_disconnect_by_data (self->webrtc, self);
+}
+
+/* On a teardown-pool thread: stopping webrtcbin can take a while (DTLS, ICE threads). */
+static void
+webrtc_finalize (DcSite *site)
+{
+  WebrtcSite *self = WEBRTC_SITE (site);
+  if (self->pipeline)
+    {
+      gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      g_autoptr (GstBus) bus = gst_element_get_bus (self->pipeline);
+      gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
+      GST_INFO ("site %s: pipeline stopped", site->id);
+    }
+  gst_clear_object (&self->tile_caps);
+  gst_clear_object (&self->webrtc);
+  gst_clear_object (&self->video_src);
+  gst_clear_object (&self->audio_src);
+  gst_clear_object (&self->pipeline);
+  g_mutex_clear (&self->lock);
+}
+
+static const DcSiteOps webrtc_site_ops = {
+  .transport = "webrtc",
+  .push_video = webrtc_push_video,
+  .push_audio = webrtc_push_audio,
+  .set_tile_size = webrtc_set_tile_size,
+  .detach = webrtc_detach,
+  .finalize = webrtc_finalize,
+};
+
+DcSite *
+dc_webrtc_site_new (const DcWebrtcSiteParams *params, const DcSiteCallbacks *callbacks,
+                    const DcWebrtcSignals *signals, gpointer user_data, DcTeardownPool *teardown,
+                    GError **error)
+{
+  g_return_val_if_fail (params != NULL && params->codec != NULL && callbacks != NULL, NULL);
+  g_return_val_if_fail (signals != NULL && teardown != NULL, NULL);
+  GST_DEBUG_CATEGORY_INIT (dc_webrtc_debug, "dc-webrtc", 0, "diemcau WebRTC site");
+
+  WebrtcSite *self = g_new0 (WebrtcSite, 1);
+  dc_site_init (&self->base, &webrtc_site_ops, params->site_id, params->slot, callbacks,
+                user_data, teardown);
+  g_mutex_init (&self->lock);
+  self->signals = *signals;
+  self->codec = params->codec;
+  self->tile_width = params->tile_width;
+  self->tile_height = params->tile_height;
+  self->waiting_keyframe = TRUE;
+  self->video_anchor_pts = GST_CLOCK_TIME_NONE;
+
+  DcSite *site = &self->base;
+  if (!build_pipeline (self, params, error))
+    {
+      dc_site_close (site);
+      dc_site_unref (site);
+      return NULL;
+    }
+  if (gst_element_set_state (self->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the site's media pipeline did not start");
+      dc_site_close (site);
+      dc_site_unref (site);
+      return NULL;
+    }
+  /* The gateway always offers; on-negotiation-needed may fire several times and is ignored. */
+  GstPromise *promise = gst_promise_new_with_change_func (on_offer_created, self, NULL);
+  g_signal_emit_by_name (self->webrtc, "create-offer", NULL, promise);
+  return site;
+}
