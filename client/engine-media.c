@@ -2,6 +2,7 @@
  * the gateway sends back (kept in appsinks for measurement). */
 #include "engine-private.h"
 #include "ice-config.h"
+#include "media-profile.h"
 
 #include <gst/app/app.h>
 #include "engine-load.h"
@@ -11,9 +12,6 @@
 GST_DEBUG_CATEGORY_EXTERN (dc_engine_debug);
 #define GST_CAT_DEFAULT dc_engine_debug
 
-#define VIDEO_RTP_CAPS "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000"
-#define AUDIO_RTP_CAPS                                                                             \
-  "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000"
 
 static char *
 video_send_description (DcEngine *self)
@@ -39,9 +37,10 @@ video_send_description (DcEngine *self)
                           "queue max-size-buffers=2 leaky=downstream ! "
                           "vp8enc deadline=1 cpu-used=16 keyframe-max-dist=60 "
                           "target-bitrate=%d error-resilient=partitions ! "
-                          "rtpvp8pay picture-id-mode=15-bit pt=96 %s",
+                          "rtpvp8pay picture-id-mode=15-bit pt=%d %s",
                           source, self->width, self->height, self->fps,
-                          MAX (150000, self->width * self->height * self->fps / 3), preview);
+                          MAX (150000, self->width * self->height * self->fps / 3), DC_VP8_PAYLOAD_TYPE,
+                          preview);
 }
 
 static char *
@@ -62,34 +61,35 @@ audio_send_description (DcEngine *self)
   /* micvol mutes without a new negotiation; miclevel feeds the microphone meter. */
   return g_strdup_printf ("%s ! audioconvert name=micconv ! audioresample ! volume name=micvol ! "
                           "level name=miclevel interval=100000000 ! queue ! "
-                          "opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=111",
-                          source);
+                          "opusenc bitrate=32000 frame-size=20 ! rtpopuspay pt=%d",
+                          source, DC_OPUS_PAYLOAD_TYPE);
 }
 
 /* Links a send branch into a new webrtcbin sink pad whose transceiver prefers exactly the codec
  * the gateway offers, so the answer matches the offer's m-line. */
 static gboolean
-add_send_branch (DcEngine *self, const char *description, const char *rtp_caps, GError **error)
+add_send_branch (DcEngine *self, const char *description, DcMediaLine line, GError **error)
 {
   GstElement *bin = gst_parse_bin_from_description (description, TRUE, error);
   if (bin == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (self->pipeline), bin);
 
-  g_autoptr (GstCaps) caps = gst_caps_from_string (rtp_caps);
+  g_autoptr (GstCaps) caps = dc_media_rtp_caps_new (line);
   GstPadTemplate *templ = gst_element_get_pad_template (self->webrtc, "sink_%u");
   g_autoptr (GstPad) sink = gst_element_request_pad (self->webrtc, templ, NULL, caps);
   g_autoptr (GstPad) src = gst_element_get_static_pad (bin, "src");
   if (sink == NULL || gst_pad_link (src, sink) != GST_PAD_LINK_OK)
     {
       g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_NEGOTIATION,
-                   "Cannot link the sending branch (%s) into webrtcbin.", rtp_caps);
+                   "Cannot link the sending branch (%s) into webrtcbin.",
+                   line == DC_MEDIA_AUDIO_OPUS ? "audio" : "video");
       return FALSE;
     }
   g_autoptr (GstWebRTCRTPTransceiver) trans = NULL;
   g_object_get (sink, "transceiver", &trans, NULL);
   if (trans != NULL)
-    g_object_set (trans, "do-nack", TRUE, "codec-preferences", caps, NULL);
+    dc_media_configure_transceiver (trans, line);
   return TRUE;
 }
 
@@ -263,8 +263,8 @@ dc_engine_media_start (DcEngine *self, GError **error)
   g_autofree char *audio
       = load != NULL ? dc_engine_load_audio_description (load) : audio_send_description (self);
   if (!dc_ice_configure (self->webrtc, (const char *const *) self->ice_addresses, 0, 0, error)
-      || !add_send_branch (self, video, VIDEO_RTP_CAPS, error)
-      || !add_send_branch (self, audio, AUDIO_RTP_CAPS, error))
+      || !add_send_branch (self, video, DC_MEDIA_VIDEO_VP8, error)
+      || !add_send_branch (self, audio, DC_MEDIA_AUDIO_OPUS, error))
     {
       dc_engine_media_stop (self);
       return FALSE;

@@ -1,5 +1,6 @@
 /* DcEngine: signaling, negotiation and state; the media pipeline lives in engine-media.c. */
 #include "engine-private.h"
+#include "media-profile.h"
 
 #include <gst/sdp/sdp.h>
 
@@ -116,8 +117,7 @@ dc_engine_link_invoke (DcEngineLink *link, DcEngineTask task, gpointer data, GDe
   inv->task = task;
   inv->data = data;
   inv->destroy = destroy;
-  g_main_context_invoke_full (link->context, G_PRIORITY_DEFAULT, run_invocation, inv,
-                              free_invocation);
+  g_source_unref (dc_media_post (link->context, run_invocation, inv, free_invocation));
 }
 
 /* --- state --- */

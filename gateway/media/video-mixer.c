@@ -31,21 +31,23 @@ typedef struct
 
 struct DcVideoMixer
 {
-  GMutex lock; /* protects slots, canvas, stats, keyframe state */
-  DcTicker *ticker;
+  /* immutable after dc_video_mixer_new */
   DcVideoMixerParams params;
-  VideoSlot *slots;
-  DcCanvas *canvas;
   GstVideoInfo canvas_info;
   GstBufferPool *pool;
-
   GstElement *pipeline;
   GstAppSrc *src;
   GstElement *encoder;
   DcVideoOutputFunc output;
   gpointer user_data;
+  DcTicker *ticker;
 
-  gint64 started_us; /* composition clock origin, tick thread only */
+  /* tick thread only */
+  DcCanvas *canvas;
+  gint64 started_us; /* composition clock origin */
+
+  GMutex lock; /* protects what follows; held to copy in or out, never across a GStreamer call */
+  VideoSlot *slots;
   gboolean keyframe_wanted;
   gint64 last_keyframe_at;
   DcVideoMixerStats stats;
@@ -109,113 +111,155 @@ tile_state (const VideoSlot *slot, gint64 now)
     }
 }
 
-/* Tells the canvas about state changes (placeholder text, highlight); it re-renders labels
- * only then, never per frame. Called with the lock held. */
+/* What one tile needs from the mixer's state for one composition, copied under the lock. */
+typedef struct
+{
+  GstSample *sample;    /* a reference while the tile is live, else NULL */
+  gboolean changed;     /* the canvas must be told the fields below */
+  DcRect rect;
+  char *label;
+  DcTileState state;
+  gboolean highlight;
+} TileSnapshot;
+
+/* Under the lock: copies out each tile, and notes state changes (placeholder text, highlight)
+ * so the canvas re-renders labels only then, never per frame. */
 static void
-refresh_canvas_slots (DcVideoMixer *mixer, gint64 now)
+snapshot_tiles (DcVideoMixer *mixer, gint64 now, TileSnapshot *tiles)
 {
   for (guint i = 0; i < mixer->params.n_slots; i++)
     {
       VideoSlot *slot = &mixer->slots[i];
-      if (slot->label == NULL)
-        continue;
+      TileSnapshot *tile = &tiles[i];
+      *tile = (TileSnapshot) { 0 };
       DcTileState state = tile_state (slot, now);
-      if (slot->placed && state == slot->drawn_state && slot->highlight == slot->drawn_highlight)
+      if (state == DC_TILE_LIVE)
+        tile->sample = gst_sample_ref (slot->latest);
+      if (slot->label == NULL
+          || (slot->placed && state == slot->drawn_state && slot->highlight == slot->drawn_highlight))
         continue;
-      dc_canvas_set_slot (mixer->canvas, i, &slot->rect, slot->label, state, slot->highlight);
+      *tile = (TileSnapshot) { .sample = tile->sample, .changed = TRUE, .rect = slot->rect,
+                               .label = g_strdup (slot->label), .state = state,
+                               .highlight = slot->highlight };
       slot->drawn_state = state;
       slot->drawn_highlight = slot->highlight;
       slot->placed = TRUE;
     }
 }
 
-static void
-maybe_force_keyframe (DcVideoMixer *mixer, gint64 now)
+/* Under the lock: whether this tick forces a keyframe (requests closer together share one). */
+static gboolean
+take_keyframe_request (DcVideoMixer *mixer, gint64 now)
 {
   if (!mixer->keyframe_wanted || now - mixer->last_keyframe_at < KEYFRAME_MIN_INTERVAL_US)
-    return;
+    return FALSE;
   mixer->keyframe_wanted = FALSE;
   mixer->last_keyframe_at = now;
   mixer->stats.keyframes_forced++;
-  GstEvent *event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0);
-  g_autoptr (GstPad) pad = gst_element_get_static_pad (mixer->encoder, "src");
-  gst_pad_send_event (pad, event);
+  return TRUE;
 }
 
 static gboolean
 anyone_present (DcVideoMixer *mixer)
 {
   gboolean present = FALSE;
-  g_mutex_lock (&mixer->lock);
   for (guint i = 0; i < mixer->params.n_slots && !present; i++)
     present = mixer->slots[i].presence == DC_PRESENCE_PRESENT;
-  g_mutex_unlock (&mixer->lock);
   return present;
 }
 
 static void
-compose_tick (DcVideoMixer *mixer)
+map_view (GstVideoFrame *frame, DcI420View *view)
 {
-  /* Nobody to show it to: an idle gateway composes and encodes nothing. */
-  if (!anyone_present (mixer))
-    return;
-  guint n = mixer->params.n_slots;
-  GstBuffer *out = NULL;
-  if (gst_buffer_pool_acquire_buffer (mixer->pool, &out, NULL) != GST_FLOW_OK)
-    return;
-  GstVideoFrame out_frame;
-  if (!gst_video_frame_map (&out_frame, &mixer->canvas_info, out, GST_MAP_WRITE))
-    {
-      gst_buffer_unref (out);
-      return;
-    }
-  DcI420View out_view = { .width = mixer->params.width, .height = mixer->params.height };
+  view->width = GST_VIDEO_FRAME_WIDTH (frame);
+  view->height = GST_VIDEO_FRAME_HEIGHT (frame);
   for (int p = 0; p < 3; p++)
     {
-      out_view.planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&out_frame, p);
-      out_view.strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&out_frame, p);
+      view->planes[p] = GST_VIDEO_FRAME_PLANE_DATA (frame, p);
+      view->strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (frame, p);
     }
+}
 
+/* Tick thread, no lock held: the canvas is the tick thread's alone. */
+static void
+compose_tiles (DcVideoMixer *mixer, TileSnapshot *tiles, GstVideoFrame *out_frame)
+{
+  guint n = mixer->params.n_slots;
   GstVideoFrame frames[n];
   DcI420View views[n];
   const DcI420View *view_ptrs[n];
-  gboolean mapped[n];
-  gint64 now = g_get_monotonic_time ();
-
-  g_mutex_lock (&mixer->lock);
-  refresh_canvas_slots (mixer, now);
   for (guint i = 0; i < n; i++)
     {
-      VideoSlot *slot = &mixer->slots[i];
-      mapped[i] = FALSE;
+      TileSnapshot *tile = &tiles[i];
+      if (tile->changed)
+        dc_canvas_set_slot (mixer->canvas, i, &tile->rect, tile->label, tile->state,
+                            tile->highlight);
       view_ptrs[i] = NULL;
-      if (tile_state (slot, now) != DC_TILE_LIVE)
-        continue;
       GstVideoInfo info;
-      if (!gst_video_info_from_caps (&info, gst_sample_get_caps (slot->latest))
+      if (tile->sample == NULL
+          || !gst_video_info_from_caps (&info, gst_sample_get_caps (tile->sample))
           || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_I420
-          || !gst_video_frame_map (&frames[i], &info, gst_sample_get_buffer (slot->latest),
+          || !gst_video_frame_map (&frames[i], &info, gst_sample_get_buffer (tile->sample),
                                    GST_MAP_READ))
         continue;
-      mapped[i] = TRUE;
-      views[i].width = GST_VIDEO_INFO_WIDTH (&info);
-      views[i].height = GST_VIDEO_INFO_HEIGHT (&info);
-      for (int p = 0; p < 3; p++)
-        {
-          views[i].planes[p] = GST_VIDEO_FRAME_PLANE_DATA (&frames[i], p);
-          views[i].strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE (&frames[i], p);
-        }
+      map_view (&frames[i], &views[i]);
       view_ptrs[i] = &views[i];
     }
+  DcI420View out_view;
+  map_view (out_frame, &out_view);
   dc_canvas_compose (mixer->canvas, view_ptrs, n, &out_view);
   for (guint i = 0; i < n; i++)
-    if (mapped[i])
-      gst_video_frame_unmap (&frames[i]);
+    {
+      if (view_ptrs[i])
+        gst_video_frame_unmap (&frames[i]);
+      g_clear_pointer (&tiles[i].sample, gst_sample_unref);
+      g_free (tiles[i].label);
+    }
+}
+
+/* The mixer's lock is held only to copy the tiles out; the composition, the keyframe event and
+ * the push to the encoder run outside it, so the encoder's thread never waits on the tick. */
+static void
+compose_tick (DcVideoMixer *mixer)
+{
+  guint n = mixer->params.n_slots;
+  TileSnapshot tiles[n];
+  gint64 now = g_get_monotonic_time ();
+  g_mutex_lock (&mixer->lock);
+  /* Nobody to show it to: an idle gateway composes and encodes nothing. */
+  gboolean present = anyone_present (mixer);
+  if (present)
+    snapshot_tiles (mixer, now, tiles);
+  gboolean force_keyframe = present && take_keyframe_request (mixer, now);
+  g_mutex_unlock (&mixer->lock);
+  if (!present)
+    return;
+
+  GstBuffer *out = NULL;
+  GstVideoFrame out_frame;
+  if (gst_buffer_pool_acquire_buffer (mixer->pool, &out, NULL) != GST_FLOW_OK
+      || !gst_video_frame_map (&out_frame, &mixer->canvas_info, out, GST_MAP_WRITE))
+    {
+      g_clear_pointer (&out, gst_buffer_unref);
+      for (guint i = 0; i < n; i++)
+        {
+          g_clear_pointer (&tiles[i].sample, gst_sample_unref);
+          g_free (tiles[i].label);
+        }
+      return;
+    }
+  compose_tiles (mixer, tiles, &out_frame);
+  gst_video_frame_unmap (&out_frame);
+  g_mutex_lock (&mixer->lock);
   mixer->stats.frames_composed++;
-  maybe_force_keyframe (mixer, now);
   g_mutex_unlock (&mixer->lock);
 
-  gst_video_frame_unmap (&out_frame);
+  if (force_keyframe)
+    {
+      GstEvent *event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0);
+      g_autoptr (GstPad) pad = gst_element_get_static_pad (mixer->encoder, "src");
+      gst_pad_send_event (pad, event);
+    }
   /* Frames are stamped from the clock's tick number, exactly one period apart (a skipped tick
    * leaves a gap): the encoder's rate control and every receiver's playout see a steady clock. */
   gint64 period = G_USEC_PER_SEC / mixer->params.framerate;

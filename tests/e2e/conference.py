@@ -149,7 +149,7 @@ def send_garbage(ports, packets_per_port=20, seconds=4.0):
                 if time.time() > deadline:
                     return sent
                 body = heads[rng.randrange(len(heads))]
-                body += bytes(rng.randrange(256) for _ in range(rng.randrange(1, 1200)))
+                body += rng.randbytes(rng.randrange(1, 1200))
                 s.sendto(body, ("127.0.0.1", port))
                 sent += 1
             time.sleep(seconds / packets_per_port / 2)

@@ -19,6 +19,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import conference as conf  # noqa: E402
 
 GATEWAY, CLIENT = sys.argv[1], sys.argv[2]
+# The sanitizer run checks the gateway; its halls are the plain build's clients (scripts/test.sh).
+CLIENT = os.environ.get("DC_TEST_CLIENT") or CLIENT
 CHAIR, SPEAKER, MUTED, DISTRICT = 0, 2, 3, 1  # ubnd-tinh, tp-song-cong, tx-pho-yen, tp-thai-nguyen
 DURATION_S = 26
 MUTE_AT_S = 7
