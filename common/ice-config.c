@@ -52,3 +52,21 @@ dc_ice_configure (GstElement *webrtcbin, const char *const *addresses, guint por
     }
   return TRUE;
 }
+
+void
+dc_ice_release_streams (GstElement *webrtcbin)
+{
+  g_autoptr (GObject) ice = NULL;
+  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
+  if (ice == NULL)
+    return;
+  g_autoptr (GObject) agent_object = NULL;
+  g_object_get (ice, "agent", &agent_object, NULL);
+  if (agent_object == NULL || !NICE_IS_AGENT (agent_object))
+    return;
+  /* Bundled sessions use the first stream ids; the removal of an id that does not exist is a
+   * no-op returning quietly. */
+  for (guint id = 1; id <= 4; id++)
+    nice_agent_remove_stream (NICE_AGENT (agent_object), id);
+  g_usleep (10 * 1000);
+}

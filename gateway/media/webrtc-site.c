@@ -503,6 +503,9 @@ webrtc_finalize (DcSite *site)
   if (self->pipeline)
     {
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
+      /* Stopped first, so nothing uses the ICE streams once they are released; the agent and
+       * its thread live until webrtcbin goes. */
+      dc_ice_release_streams (self->webrtc);
       g_autoptr (GstBus) bus = gst_element_get_bus (self->pipeline);
       gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
       GST_INFO ("site %s: pipeline stopped", site->id);

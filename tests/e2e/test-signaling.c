@@ -9,8 +9,8 @@
 #include <string.h>
 
 #include "gateway-fixture.h"
+#include "ws-client.h"
 
-#define REPLY_MS 5000
 
 typedef struct
 {
@@ -18,249 +18,21 @@ typedef struct
   const char *gateway_exe;
 } TestEnv;
 
-/* ---- a WebSocket client that queues every message it receives ---- */
-
-typedef struct
-{
-  SoupSession *session;
-  SoupWebsocketConnection *ws;
-  GError *connect_error;
-  gboolean connect_done;
-  GQueue messages; /* JsonObject*, oldest first */
-  gboolean closed;
-  gushort close_code;
-  GError *ws_error;                  /* the first error the connection reported */
-  GTlsCertificate *peer_certificate; /* what the gateway presented, wss:// only */
-} Client;
-
-static void
-on_client_message (SoupWebsocketConnection *ws, gint type, GBytes *payload, gpointer data)
-{
-  Client *client = data;
-  gsize length = 0;
-  const char *text = g_bytes_get_data (payload, &length);
-  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  json_parser_load_from_data (parser, text, length, &error);
-  g_assert_no_error (error);
-  JsonNode *root = json_parser_get_root (parser);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
-  g_queue_push_tail (&client->messages, json_object_ref (json_node_get_object (root)));
-}
-
-static void
-on_client_closed (SoupWebsocketConnection *ws, gpointer data)
-{
-  Client *client = data;
-  client->closed = TRUE;
-  client->close_code = soup_websocket_connection_get_close_code (ws);
-}
-
-static void
-on_client_error (SoupWebsocketConnection *ws, GError *error, gpointer data)
-{
-  Client *client = data;
-  if (client->ws_error == NULL)
-    client->ws_error = g_error_copy (error);
-}
-
-static void
-on_connected (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Client *client = data;
-  client->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result,
-                                                      &client->connect_error);
-  client->connect_done = TRUE;
-}
-
-static gboolean
-client_connect_done (gpointer data)
-{
-  return ((Client *)data)->connect_done;
-}
-
-/* Connects to url; database, when given, is the only trust the session has. */
-static Client *
-client_try_connect (const char *url, GTlsDatabase *database, GError **error)
-{
-  Client *client = g_new0 (Client, 1);
-  client->session = soup_session_new_with_options ("timeout", 10, NULL);
-  if (database)
-    soup_session_set_tls_database (client->session, database);
-  g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
-  soup_session_websocket_connect_async (client->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
-                                        on_connected, client);
-  dc_fixture_pump_until (client_connect_done, client, 10000);
-  if (client->ws == NULL)
-    {
-      if (client->connect_error)
-        g_propagate_error (error, g_steal_pointer (&client->connect_error));
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "no connection within 10 s");
-      g_object_unref (client->session);
-      g_free (client);
-      return NULL;
-    }
-  GTlsCertificate *certificate = soup_message_get_tls_peer_certificate (msg);
-  client->peer_certificate = certificate ? g_object_ref (certificate) : NULL;
-  /* Our test messages go up to 2 MiB; the gateway's replies are small. */
-  g_object_set (client->ws, "max-incoming-payload-size", (guint64)0, NULL);
-  g_signal_connect (client->ws, "message", G_CALLBACK (on_client_message), client);
-  g_signal_connect (client->ws, "closed", G_CALLBACK (on_client_closed), client);
-  g_signal_connect (client->ws, "error", G_CALLBACK (on_client_error), client);
-  return client;
-}
-
-static Client *
-client_connect (const char *url)
-{
-  g_autoptr (GError) error = NULL;
-  Client *client = client_try_connect (url, NULL, &error);
-  g_assert_no_error (error);
-  return client;
-}
-
-static gboolean
-client_is_closed (gpointer data)
-{
-  return ((Client *)data)->closed;
-}
-
-static void
-client_free (Client *client)
-{
-  if (client->ws)
-    {
-      if (soup_websocket_connection_get_state (client->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (client->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-      dc_fixture_pump_until (client_is_closed, client, 3000);
-      g_signal_handlers_disconnect_by_data (client->ws, client);
-      g_object_unref (client->ws);
-    }
-  g_queue_clear_full (&client->messages, (GDestroyNotify)json_object_unref);
-  g_clear_error (&client->ws_error);
-  g_clear_object (&client->peer_certificate);
-  g_object_unref (client->session);
-  g_free (client);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
-
-static void
-client_send (Client *client, const char *text)
-{
-  g_assert_cmpint (soup_websocket_connection_get_state (client->ws), ==, SOUP_WEBSOCKET_STATE_OPEN);
-  soup_websocket_connection_send_text (client->ws, text);
-}
-
-typedef struct
-{
-  Client *client;
-  const char *type;
-  JsonObject *found;
-} Wanted;
-
-static gboolean
-take_wanted (gpointer data)
-{
-  Wanted *wanted = data;
-  for (GList *l = wanted->client->messages.head; l; l = l->next)
-    if (g_strcmp0 (json_object_get_string_member_with_default (l->data, "type", ""), wanted->type)
-        == 0)
-      {
-        wanted->found = l->data;
-        g_queue_delete_link (&wanted->client->messages, l);
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/* The oldest queued message of this type, waiting for it if needed; other types stay queued. */
-static JsonObject *
-client_expect (Client *client, const char *type, guint timeout_ms)
-{
-  Wanted wanted = { client, type, NULL };
-  if (!dc_fixture_pump_until (take_wanted, &wanted, timeout_ms))
-    g_error ("no \"%s\" message within %u ms (closed: %d, code %u)", type, timeout_ms,
-             client->closed, client->close_code);
-  return wanted.found;
-}
-
-static gboolean
-client_has (Client *client, const char *type)
-{
-  for (GList *l = client->messages.head; l; l = l->next)
-    if (g_strcmp0 (json_object_get_string_member_with_default (l->data, "type", ""), type) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Expects an error with this code and fatal flag; returns nothing, frees the message. */
-static void
-client_expect_error (Client *client, const char *code, gboolean fatal)
-{
-  g_autoptr (JsonObject) error = client_expect (client, "error", REPLY_MS);
-  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, code);
-  g_assert_cmpint (json_object_get_boolean_member (error, "fatal"), ==, fatal);
-  g_assert_cmpuint (strlen (json_object_get_string_member (error, "message")), >, 0);
-}
-
-static gushort
-client_wait_closed (Client *client)
-{
-  if (!dc_fixture_pump_until (client_is_closed, client, REPLY_MS))
-    g_error ("the gateway did not close the connection within %d ms", REPLY_MS);
-  if (client->ws_error)
-    g_test_message ("connection error before the close: %s", client->ws_error->message);
-  return client->close_code;
-}
-
-/* Proves the connection is open and served: a sites query gets its site-list. */
-static void
-client_assert_alive (Client *client)
-{
-  g_assert_false (client->closed);
-  client_send (client, "{\"type\":\"sites\"}");
-  g_autoptr (JsonObject) list = client_expect (client, "site-list", REPLY_MS);
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (list, "sites")), ==,
-                    DC_FIXTURE_N_SITES);
-  g_assert_false (client->closed);
-}
-
-static void
-client_send_join (Client *client, const char *site, const char *token)
-{
-  g_autofree char *text = g_strdup_printf (
-      "{\"type\":\"join\",\"protocol\":1,\"site\":\"%s\",\"token\":\"%s\"}", site, token);
-  client_send (client, text);
-}
-
 /* Joins with the site's real token and checks welcome and layout. */
-static Client *
+static WsClient *
 client_join (TestEnv *env, const char *site)
 {
-  Client *client = client_connect (env->gateway->ws_url);
+  WsClient *client = ws_client_connect (env->gateway->ws_url);
   g_autofree char *token = dc_gateway_fixture_token (env->gateway, site);
   g_assert_nonnull (token);
-  client_send_join (client, site, token);
-  g_autoptr (JsonObject) welcome = client_expect (client, "welcome", REPLY_MS);
+  ws_client_send_join (client, site, token);
+  g_autoptr (JsonObject) welcome = ws_client_expect (client, "welcome", REPLY_MS);
   g_assert_cmpstr (json_object_get_string_member (welcome, "site"), ==, site);
   g_assert_cmpint (json_object_get_int_member (welcome, "protocol"), ==, 1);
-  g_autoptr (JsonObject) layout = client_expect (client, "layout", REPLY_MS);
+  g_autoptr (JsonObject) layout = ws_client_expect (client, "layout", REPLY_MS);
   g_assert_cmpint (json_object_get_int_member (layout, "width"), ==, 320);
   g_assert_cmpint (json_object_get_int_member (layout, "height"), ==, 180);
   return client;
-}
-
-/* Waits for site-joined or site-left about this site and checks it. */
-static void
-client_expect_site_event (Client *client, const char *type, const char *site, const char *reason)
-{
-  g_autoptr (JsonObject) event = client_expect (client, type, REPLY_MS + 2000);
-  g_assert_cmpstr (json_object_get_string_member (event, "site"), ==, site);
-  if (reason)
-    g_assert_cmpstr (json_object_get_string_member (event, "reason"), ==, reason);
 }
 
 /* ---- site lists ---- */
@@ -285,14 +57,14 @@ static void
 test_bad_json (gconstpointer data)
 {
   const TestEnv *env = data;
-  g_autoptr (Client) client = client_connect (env->gateway->ws_url);
-  client_send (client, "{\"type\":\"sites\",");
-  client_expect_error (client, "bad-json", FALSE);
-  client_send (client, "[1,2,3]");
-  client_expect_error (client, "bad-json", FALSE);
+  g_autoptr (WsClient) client = ws_client_connect (env->gateway->ws_url);
+  ws_client_send (client, "{\"type\":\"sites\",");
+  ws_client_expect_error (client, "bad-json", FALSE);
+  ws_client_send (client, "[1,2,3]");
+  ws_client_expect_error (client, "bad-json", FALSE);
 
-  client_send (client, "{\"type\":\"sites\"}");
-  g_autoptr (JsonObject) list = client_expect (client, "site-list", REPLY_MS);
+  ws_client_send (client, "{\"type\":\"sites\"}");
+  g_autoptr (JsonObject) list = ws_client_expect (client, "site-list", REPLY_MS);
   assert_site_list (json_object_get_array_member (list, "sites"));
   g_assert_false (client->closed);
 }
@@ -301,118 +73,118 @@ static void
 test_bad_messages (gconstpointer data)
 {
   const TestEnv *env = data;
-  g_autoptr (Client) client = client_connect (env->gateway->ws_url);
-  client_send (client, "{\"type\":\"dance\"}");
-  client_expect_error (client, "unknown-type", FALSE);
+  g_autoptr (WsClient) client = ws_client_connect (env->gateway->ws_url);
+  ws_client_send (client, "{\"type\":\"dance\"}");
+  ws_client_expect_error (client, "unknown-type", FALSE);
   /* A type only the gateway sends is unknown coming from a site. */
-  client_send (client, "{\"type\":\"welcome\"}");
-  client_expect_error (client, "unknown-type", FALSE);
-  client_send (client, "{\"type\":\"join\",\"protocol\":1,\"site\":\"dai-tu\"}");
-  client_expect_error (client, "missing-field", FALSE);
-  client_send (client,
+  ws_client_send (client, "{\"type\":\"welcome\"}");
+  ws_client_expect_error (client, "unknown-type", FALSE);
+  ws_client_send (client, "{\"type\":\"join\",\"protocol\":1,\"site\":\"dai-tu\"}");
+  ws_client_expect_error (client, "missing-field", FALSE);
+  ws_client_send (client,
                "{\"type\":\"join\",\"protocol\":\"1\",\"site\":\"dai-tu\",\"token\":\"x\"}");
-  client_expect_error (client, "bad-field", FALSE);
-  client_send (client, "{\"type\":\"join\",\"protocol\":1.0,\"site\":\"dai-tu\",\"token\":\"x\"}");
-  client_expect_error (client, "bad-field", FALSE);
-  client_assert_alive (client);
+  ws_client_expect_error (client, "bad-field", FALSE);
+  ws_client_send (client, "{\"type\":\"join\",\"protocol\":1.0,\"site\":\"dai-tu\",\"token\":\"x\"}");
+  ws_client_expect_error (client, "bad-field", FALSE);
+  ws_client_assert_alive (client);
 
   /* docs/protocol.md §3 and §8: a version the gateway does not speak is fatal, closed 1008. */
-  client_send (client, "{\"type\":\"join\",\"protocol\":2,\"site\":\"dai-tu\",\"token\":\"x\"}");
-  client_expect_error (client, "unsupported-protocol", TRUE);
-  g_assert_cmpuint (client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  ws_client_send (client, "{\"type\":\"join\",\"protocol\":2,\"site\":\"dai-tu\",\"token\":\"x\"}");
+  ws_client_expect_error (client, "unsupported-protocol", TRUE);
+  g_assert_cmpuint (ws_client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
 }
 
 static void
 test_sizes (gconstpointer data)
 {
   const TestEnv *env = data;
-  g_autoptr (Client) client = client_connect (env->gateway->ws_url);
+  g_autoptr (WsClient) client = ws_client_connect (env->gateway->ws_url);
   /* Valid JSON over the 64 KiB message cap: refused, the connection stays. */
   GString *big = g_string_new ("{\"type\":\"sites\",\"padding\":\"");
   while (big->len < 100 * 1024)
     g_string_append (big, "diemcau ");
   g_string_append (big, "\"}");
-  client_send (client, big->str);
-  client_expect_error (client, "too-large", FALSE);
-  client_assert_alive (client);
+  ws_client_send (client, big->str);
+  ws_client_expect_error (client, "too-large", FALSE);
+  ws_client_assert_alive (client);
 
   /* Over the 1 MiB frame cap: closed at once with 1009, no error message. */
   while (big->len < 2 * 1024 * 1024)
     g_string_append (big, big->str);
-  client_send (client, big->str);
+  ws_client_send (client, big->str);
   g_string_free (big, TRUE);
-  g_assert_cmpuint (client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
-  g_assert_false (client_has (client, "error"));
+  g_assert_cmpuint (ws_client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_TOO_BIG);
+  g_assert_false (ws_client_has (client, "error"));
 }
 
 static void
 test_binary (gconstpointer data)
 {
   const TestEnv *env = data;
-  g_autoptr (Client) client = client_connect (env->gateway->ws_url);
+  g_autoptr (WsClient) client = ws_client_connect (env->gateway->ws_url);
   static const char bytes[] = "{\"type\":\"sites\"}";
   soup_websocket_connection_send_binary (client->ws, bytes, sizeof bytes - 1);
-  client_expect_error (client, "bad-json", FALSE);
-  g_assert_false (client_has (client, "site-list"));
-  client_assert_alive (client);
+  ws_client_expect_error (client, "bad-json", FALSE);
+  g_assert_false (ws_client_has (client, "site-list"));
+  ws_client_assert_alive (client);
 }
 
 static void
 test_not_joined (gconstpointer data)
 {
   const TestEnv *env = data;
-  g_autoptr (Client) client = client_connect (env->gateway->ws_url);
-  client_send (client, "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}");
-  client_expect_error (client, "not-joined", FALSE);
-  client_send (client, "{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":0}");
-  client_expect_error (client, "not-joined", FALSE);
-  client_send (client, "{\"type\":\"leave\"}");
-  client_expect_error (client, "not-joined", FALSE);
-  client_assert_alive (client);
+  g_autoptr (WsClient) client = ws_client_connect (env->gateway->ws_url);
+  ws_client_send (client, "{\"type\":\"answer\",\"sdp\":\"v=0\\r\\n\"}");
+  ws_client_expect_error (client, "not-joined", FALSE);
+  ws_client_send (client, "{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":0}");
+  ws_client_expect_error (client, "not-joined", FALSE);
+  ws_client_send (client, "{\"type\":\"leave\"}");
+  ws_client_expect_error (client, "not-joined", FALSE);
+  ws_client_assert_alive (client);
 }
 
 static void
 test_unknown_site (gconstpointer data)
 {
   const TestEnv *env = data;
-  g_autoptr (Client) client = client_connect (env->gateway->ws_url);
-  client_send_join (client, "ha-noi", "0000");
-  client_expect_error (client, "unknown-site", TRUE);
-  g_assert_cmpuint (client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  g_autoptr (WsClient) client = ws_client_connect (env->gateway->ws_url);
+  ws_client_send_join (client, "ha-noi", "0000");
+  ws_client_expect_error (client, "unknown-site", TRUE);
+  g_assert_cmpuint (ws_client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
 }
 
 static void
 test_bad_token (gconstpointer data)
 {
   TestEnv *env = (TestEnv *)data;
-  g_autoptr (Client) owner = client_join (env, "dai-tu");
-  g_autoptr (Client) intruder = client_connect (env->gateway->ws_url);
+  g_autoptr (WsClient) owner = client_join (env, "dai-tu");
+  g_autoptr (WsClient) intruder = ws_client_connect (env->gateway->ws_url);
   /* The token of another site is a well-formed token, just the wrong one. */
   g_autofree char *other = dc_gateway_fixture_token (env->gateway, "vo-nhai");
-  client_send_join (intruder, "dai-tu", other);
-  client_expect_error (intruder, "bad-token", TRUE);
-  g_assert_cmpuint (client_wait_closed (intruder), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  ws_client_send_join (intruder, "dai-tu", other);
+  ws_client_expect_error (intruder, "bad-token", TRUE);
+  g_assert_cmpuint (ws_client_wait_closed (intruder), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
 
   /* The site already in the conference notices nothing. */
   dc_fixture_pump_for (500);
-  g_assert_false (client_has (owner, "bye"));
-  g_assert_false (client_has (owner, "error"));
-  g_assert_false (client_has (owner, "site-left"));
-  client_assert_alive (owner);
+  g_assert_false (ws_client_has (owner, "bye"));
+  g_assert_false (ws_client_has (owner, "error"));
+  g_assert_false (ws_client_has (owner, "site-left"));
+  ws_client_assert_alive (owner);
 }
 
 static void
 test_already_joined (gconstpointer data)
 {
   TestEnv *env = (TestEnv *)data;
-  g_autoptr (Client) client = client_join (env, "phu-luong");
+  g_autoptr (WsClient) client = client_join (env, "phu-luong");
   g_autofree char *token = dc_gateway_fixture_token (env->gateway, "phu-luong");
-  client_send_join (client, "phu-luong", token);
-  client_expect_error (client, "already-joined", FALSE);
-  client_assert_alive (client);
+  ws_client_send_join (client, "phu-luong", token);
+  ws_client_expect_error (client, "already-joined", FALSE);
+  ws_client_assert_alive (client);
 
-  client_send (client, "{\"type\":\"leave\"}");
-  g_assert_cmpuint (client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
+  ws_client_send (client, "{\"type\":\"leave\"}");
+  g_assert_cmpuint (ws_client_wait_closed (client), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
 }
 
 /* The lines of the SDP section of the first m-line of this media kind. */
@@ -489,22 +261,22 @@ static void
 test_replacement (gconstpointer data)
 {
   TestEnv *env = (TestEnv *)data;
-  g_autoptr (Client) chair = client_join (env, "ubnd-tinh");
-  g_autoptr (Client) first = client_join (env, "tp-song-cong");
-  client_expect_site_event (chair, "site-joined", "tp-song-cong", NULL);
+  g_autoptr (WsClient) chair = client_join (env, "ubnd-tinh");
+  g_autoptr (WsClient) first = client_join (env, "tp-song-cong");
+  ws_client_expect_site_event (chair, "site-joined", "tp-song-cong", NULL);
 
-  g_autoptr (Client) second = client_join (env, "tp-song-cong");
-  g_autoptr (JsonObject) bye = client_expect (first, "bye", REPLY_MS);
+  g_autoptr (WsClient) second = client_join (env, "tp-song-cong");
+  g_autoptr (JsonObject) bye = ws_client_expect (first, "bye", REPLY_MS);
   g_assert_cmpstr (json_object_get_string_member (bye, "reason"), ==, "replaced");
-  g_assert_cmpuint (client_wait_closed (first), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
+  g_assert_cmpuint (ws_client_wait_closed (first), ==, SOUP_WEBSOCKET_CLOSE_NORMAL);
 
-  g_autoptr (JsonObject) offer = client_expect (second, "offer", REPLY_MS);
+  g_autoptr (JsonObject) offer = ws_client_expect (second, "offer", REPLY_MS);
   assert_offer (json_object_get_string_member (offer, "sdp"));
 
   /* The others see the old session leave before the new one arrives. */
-  client_expect_site_event (chair, "site-left", "tp-song-cong", "replaced");
-  client_expect_site_event (chair, "site-joined", "tp-song-cong", NULL);
-  g_assert_false (client_has (chair, "site-left"));
+  ws_client_expect_site_event (chair, "site-left", "tp-song-cong", "replaced");
+  ws_client_expect_site_event (chair, "site-joined", "tp-song-cong", NULL);
+  g_assert_false (ws_client_has (chair, "site-left"));
   g_assert_false (second->closed);
 }
 
@@ -512,25 +284,25 @@ static void
 test_vanished_peer (gconstpointer data)
 {
   TestEnv *env = (TestEnv *)data;
-  g_autoptr (Client) chair = client_join (env, "ubnd-tinh");
-  Client *hall = client_join (env, "tx-pho-yen");
-  client_expect_site_event (chair, "site-joined", "tx-pho-yen", NULL);
-  g_autoptr (JsonObject) offer = client_expect (hall, "offer", REPLY_MS);
+  g_autoptr (WsClient) chair = client_join (env, "ubnd-tinh");
+  WsClient *hall = client_join (env, "tx-pho-yen");
+  ws_client_expect_site_event (chair, "site-joined", "tx-pho-yen", NULL);
+  g_autoptr (JsonObject) offer = ws_client_expect (hall, "offer", REPLY_MS);
   g_assert_nonnull (json_object_get_string_member (offer, "sdp"));
 
   /* Mid-handshake the hall's socket goes away: no answer, no leave, no close frame. */
   g_io_stream_close (soup_websocket_connection_get_io_stream (hall->ws), NULL, NULL);
-  client_free (hall);
-  client_expect_site_event (chair, "site-left", "tx-pho-yen", "lost");
+  ws_client_free (hall);
+  ws_client_expect_site_event (chair, "site-left", "tx-pho-yen", "lost");
 
-  g_autoptr (Client) again = client_join (env, "tx-pho-yen");
-  client_expect (again, "offer", REPLY_MS);
-  client_expect_site_event (chair, "site-joined", "tx-pho-yen", NULL);
+  g_autoptr (WsClient) again = client_join (env, "tx-pho-yen");
+  ws_client_expect (again, "offer", REPLY_MS);
+  ws_client_expect_site_event (chair, "site-joined", "tx-pho-yen", NULL);
   g_assert_false (again->closed);
 
   /* Closing the socket properly (1000) is leaving, not losing the connection. */
   soup_websocket_connection_close (again->ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-  client_expect_site_event (chair, "site-left", "tx-pho-yen", "left");
+  ws_client_expect_site_event (chair, "site-left", "tx-pho-yen", "left");
 }
 
 static void
@@ -570,21 +342,21 @@ static void
 test_watchdog (gconstpointer data)
 {
   TestEnv *env = (TestEnv *)data;
-  g_autoptr (Client) silent = client_join (env, "phu-binh");
+  g_autoptr (WsClient) silent = client_join (env, "phu-binh");
   gint64 joined = g_get_monotonic_time ();
   /* The observer is as silent: it joins a watchdog tick later so that it is still there to see
    * phu-binh go. */
   dc_fixture_pump_for (1500);
-  g_autoptr (Client) chair = client_join (env, "ubnd-tinh");
+  g_autoptr (WsClient) chair = client_join (env, "ubnd-tinh");
 
   /* No answer and no media: after the 20 s setup grace the gateway gives up on it. */
-  g_autoptr (JsonObject) left = client_expect (chair, "site-left", 25000);
+  g_autoptr (JsonObject) left = ws_client_expect (chair, "site-left", 25000);
   g_assert_cmpstr (json_object_get_string_member (left, "site"), ==, "phu-binh");
   g_assert_cmpstr (json_object_get_string_member (left, "reason"), ==, "lost");
   gint64 waited_ms = (g_get_monotonic_time () - joined) / 1000;
   g_assert_cmpint (waited_ms, >=, 19000);
-  client_expect_error (silent, "internal", TRUE);
-  g_assert_cmpuint (client_wait_closed (silent), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
+  ws_client_expect_error (silent, "internal", TRUE);
+  g_assert_cmpuint (ws_client_wait_closed (silent), ==, SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION);
 }
 
 static void
@@ -616,23 +388,23 @@ test_tls (gconstpointer data)
 
   g_autoptr (GTlsDatabase) trust = g_tls_file_database_new (gateway->certificate_path, &error);
   g_assert_no_error (error);
-  Client *secure = client_try_connect (gateway->ws_url, trust, &error);
+  WsClient *secure = ws_client_try_connect (gateway->ws_url, trust, &error);
   g_assert_no_error (error);
   g_assert_nonnull (secure->peer_certificate);
   g_assert_true (g_tls_certificate_is_same (secure->peer_certificate, gateway->certificate));
-  client_send (secure, "{\"type\":\"sites\"}");
-  g_autoptr (JsonObject) list = client_expect (secure, "site-list", REPLY_MS);
+  ws_client_send (secure, "{\"type\":\"sites\"}");
+  g_autoptr (JsonObject) list = ws_client_expect (secure, "site-list", REPLY_MS);
   assert_site_list (json_object_get_array_member (list, "sites"));
-  client_free (secure);
+  ws_client_free (secure);
 
   /* Without our trust the self-signed certificate is refused. */
-  Client *untrusting = client_try_connect (gateway->ws_url, NULL, &error);
+  WsClient *untrusting = ws_client_try_connect (gateway->ws_url, NULL, &error);
   g_assert_null (untrusting);
   g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
   g_clear_error (&error);
 
   g_autofree char *plain_url = g_strdup_printf ("ws://127.0.0.1:%u/ws", gateway->port);
-  Client *plain = client_try_connect (plain_url, NULL, &error);
+  WsClient *plain = ws_client_try_connect (plain_url, NULL, &error);
   g_assert_null (plain);
   g_assert_nonnull (error);
   g_test_message ("plain ws:// to the TLS port: %s", error->message);
