@@ -53,6 +53,59 @@ dc_ice_configure (GstElement *webrtcbin, const char *const *addresses, guint por
   return TRUE;
 }
 
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean reached;
+} Barrier;
+
+static gboolean
+barrier_reached (gpointer data)
+{
+  Barrier *barrier = data;
+  g_mutex_lock (&barrier->lock);
+  barrier->reached = TRUE;
+  g_cond_signal (&barrier->cond);
+  g_mutex_unlock (&barrier->lock);
+  return G_SOURCE_REMOVE;
+}
+
+/* Waits (bounded) until the agent's own thread has dispatched what is ready now: a low-priority
+ * source there runs only after the prune callbacks the removal just queued. */
+static void
+wait_for_agent_context (NiceAgent *agent)
+{
+  GMainContext *context = NULL; /* a plain pointer property: no reference */
+  g_object_get (agent, "main-context", &context, NULL);
+  if (context == NULL)
+    return;
+  Barrier *barrier = g_new0 (Barrier, 1);
+  g_mutex_init (&barrier->lock);
+  g_cond_init (&barrier->cond);
+  g_autoptr (GSource) source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_LOW);
+  g_source_set_callback (source, barrier_reached, barrier, NULL);
+  g_source_attach (source, context);
+  gint64 deadline = g_get_monotonic_time () + G_USEC_PER_SEC;
+  g_mutex_lock (&barrier->lock);
+  while (!barrier->reached)
+    if (!g_cond_wait_until (&barrier->cond, &barrier->lock, deadline))
+      break;
+  gboolean reached = barrier->reached;
+  g_mutex_unlock (&barrier->lock);
+  if (!reached)
+    {
+      /* Nobody ran the context in time. The barrier stays allocated: a dispatch racing this
+       * destroy may still write to it. */
+      g_source_destroy (source);
+      return;
+    }
+  g_mutex_clear (&barrier->lock);
+  g_cond_clear (&barrier->cond);
+  g_free (barrier);
+}
+
 void
 dc_ice_release_streams (GstElement *webrtcbin)
 {
@@ -64,9 +117,8 @@ dc_ice_release_streams (GstElement *webrtcbin)
   g_object_get (ice, "agent", &agent_object, NULL);
   if (agent_object == NULL || !NICE_IS_AGENT (agent_object))
     return;
-  /* Bundled sessions use the first stream ids; the removal of an id that does not exist is a
-   * no-op returning quietly. */
+  /* Bundled sessions use the first stream ids; removing an id that does not exist does nothing. */
   for (guint id = 1; id <= 4; id++)
     nice_agent_remove_stream (NICE_AGENT (agent_object), id);
-  g_usleep (10 * 1000);
+  wait_for_agent_context (NICE_AGENT (agent_object));
 }

@@ -13,10 +13,10 @@ G_BEGIN_DECLS
 gboolean dc_ice_configure (GstElement *webrtcbin, const char *const *addresses, guint port_min,
                            guint port_max, GError **error);
 
-/* After a webrtcbin stopped (NULL), before it is freed: removes its libnice streams and gives the agent's own thread a moment
- * to close their sockets. Stopping without it leaves sockets and eventfds open now and then
- * (libnice prunes removed streams asynchronously, on a context that dies with webrtcbin).
- * Blocks for a few tens of milliseconds: teardown threads only. */
+/* After a webrtcbin stopped (NULL), before it is freed: removes its libnice streams and waits
+ * until the agent's own thread has closed their sockets. Without it, sockets and eventfds stay
+ * open now and then (libnice prunes removed streams asynchronously, on a context that dies with
+ * webrtcbin). Waits a second at most: teardown threads only. */
 void dc_ice_release_streams (GstElement *webrtcbin);
 
 G_END_DECLS

@@ -62,6 +62,7 @@ main (int argc, char **argv)
   g_autofree char *check_path = NULL;
   g_autofree char *new_token_site = NULL;
   g_autofree char *token_file = NULL;
+  g_autofree char *new_sip_site = NULL;
   gboolean version = FALSE;
   GOptionEntry entries[] = {
     { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
@@ -71,8 +72,12 @@ main (int argc, char **argv)
     { "new-token", 0, 0, G_OPTION_ARG_STRING, &new_token_site,
       "Make a join token for a site, store its hash in the --config file, print the token once",
       "SITE" },
+    { "new-sip-password", 0, 0, G_OPTION_ARG_STRING, &new_sip_site,
+      "Make a SIP digest password for a site's room system, store its hash in the --config file, "
+      "print the password once", "SITE" },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file,
-      "With --new-token: write the token to this file (mode 0600) instead of printing it", "FILE" },
+      "With --new-token or --new-sip-password: write the secret to this file (mode 0600) instead "
+      "of printing it", "FILE" },
     { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
     { NULL },
   };
@@ -96,5 +101,7 @@ main (int argc, char **argv)
     config_path = g_strdup ("config/diemcau.conf");
   if (new_token_site)
     return dc_config_tool_new_token (config_path, new_token_site, token_file);
+  if (new_sip_site)
+    return dc_config_tool_new_sip_password (config_path, new_sip_site, token_file);
   return run_gateway (config_path);
 }

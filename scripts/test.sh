@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs and builds what is missing, then runs every test (unit, fuzz corpus, end to end) in
-# build/, and the "sanitize" suite (unit, media, fuzz corpus, signaling, conference, chairing
+# build/, and the "sanitize" suite (unit, media, fuzz corpus, signaling, chairing
 # and lifetime tests) again in build-asan/ with AddressSanitizer and UndefinedBehaviorSanitizer.
 # Ends with one line "N passed, N failed" over both runs.
 set -uo pipefail

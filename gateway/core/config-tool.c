@@ -1,7 +1,9 @@
-/* Command-line helpers for operators: issue a join token, check a config file. */
+/* Command-line helpers for operators: issue a join token or a SIP password, check a config
+ * file. */
 #include "config-tool.h"
 
 #include "config.h"
+#include "sip-digest.h"
 #include "token.h"
 
 #include <errno.h>
@@ -87,14 +89,44 @@ save_config (const char *config_path, GKeyFile *kf, GError **error)
                                    mode, error);
 }
 
-int
-dc_config_tool_new_token (const char *config_path, const char *site_id, const char *token_out_path)
+/* The secrets a hall can be issued: a join token (its salted hash stored) or a SIP digest
+ * password (its HA1 for the configured realm stored). */
+typedef enum
+{
+  SECRET_TOKEN,
+  SECRET_SIP_PASSWORD,
+} SecretKind;
+
+static char *
+sip_realm (GKeyFile *kf)
+{
+  char *realm = g_key_file_get_string (kf, "sip", "realm", NULL);
+  return realm ? realm : g_strdup ("diemcau");
+}
+
+/* Makes the secret and stores what the config keeps of it in [site:ID]. */
+static char *
+new_secret (GKeyFile *kf, const char *group, const char *site_id, SecretKind kind)
+{
+  if (kind == SECRET_TOKEN)
+    {
+      char *token = dc_token_generate ();
+      g_autofree char *hash = dc_token_hash (token);
+      g_key_file_set_string (kf, group, "token-hash", hash);
+      return token;
+    }
+  char *password = dc_sip_password_generate ();
+  g_autofree char *realm = sip_realm (kf);
+  g_autofree char *ha1 = dc_sip_ha1_new (site_id, realm, password);
+  g_key_file_set_string (kf, group, "sip-ha1", ha1);
+  return password;
+}
+
+static int
+issue_secret (const char *config_path, const char *site_id, const char *out_path, SecretKind kind)
 {
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *group = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *hash = NULL;
 
   g_return_val_if_fail (config_path != NULL, 1);
   g_return_val_if_fail (site_id != NULL, 1);
@@ -105,7 +137,7 @@ dc_config_tool_new_token (const char *config_path, const char *site_id, const ch
       fprintf (stderr, "%s: cannot load: %s\n", config_path, error->message);
       return 1;
     }
-  group = g_strconcat ("site:", site_id, NULL);
+  g_autofree char *group = g_strconcat ("site:", site_id, NULL);
   if (!g_key_file_has_group (kf, group))
     {
       g_autofree char *known = known_sites_text (kf);
@@ -113,14 +145,11 @@ dc_config_tool_new_token (const char *config_path, const char *site_id, const ch
                known);
       return 1;
     }
+  g_autofree char *secret = new_secret (kf, group, site_id, kind);
 
-  token = dc_token_generate ();
-  hash = dc_token_hash (token);
-  g_key_file_set_string (kf, group, "token-hash", hash);
-
-  /* The token file goes first: should the config write fail, an unused token file is harmless,
-   * while a stored hash whose token was lost would lock the hall out. */
-  if (token_out_path != NULL && !write_token_file (token_out_path, token, &error))
+  /* The secret's file goes first: should the config write fail, an unused file is harmless,
+   * while a stored hash whose secret was lost would lock the hall out. */
+  if (out_path != NULL && !write_token_file (out_path, secret, &error))
     {
       fprintf (stderr, "%s\n", error->message);
       return 1;
@@ -131,14 +160,25 @@ dc_config_tool_new_token (const char *config_path, const char *site_id, const ch
       return 1;
     }
 
-  if (token_out_path != NULL)
-    fprintf (stdout, "%s\n", token_out_path);
-  else
-    fprintf (stdout, "%s\n", token);
+  fprintf (stdout, "%s\n", out_path != NULL ? out_path : secret);
   fflush (stdout);
-  fprintf (stderr, "New token-hash stored for [%s] in %s; the token is shown only this once.\n",
-           group, config_path);
+  fprintf (stderr, "New %s stored for [%s] in %s; the %s is shown only this once.\n",
+           kind == SECRET_TOKEN ? "token-hash" : "sip-ha1", group, config_path,
+           kind == SECRET_TOKEN ? "token" : "SIP password");
   return 0;
+}
+
+int
+dc_config_tool_new_token (const char *config_path, const char *site_id, const char *token_out_path)
+{
+  return issue_secret (config_path, site_id, token_out_path, SECRET_TOKEN);
+}
+
+int
+dc_config_tool_new_sip_password (const char *config_path, const char *site_id,
+                                 const char *out_path)
+{
+  return issue_secret (config_path, site_id, out_path, SECRET_SIP_PASSWORD);
 }
 
 int

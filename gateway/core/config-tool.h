@@ -1,4 +1,4 @@
-/* Command-line helpers behind diemcau-gateway --new-token and --check-config. */
+/* Command-line helpers behind diemcau-gateway --new-token, --new-sip-password and --check-config. */
 #pragma once
 
 #include <glib.h>
@@ -11,6 +11,11 @@ G_BEGIN_DECLS
  * Returns 0, or prints the reason to stderr and returns 1. */
 int dc_config_tool_new_token (const char *config_path, const char *site_id,
                               const char *token_out_path);
+
+/* The same for a room system's SIP digest password: stores sip-ha1 (HA1 for the [sip] realm, user
+ * = the site id) and hands the password out once. */
+int dc_config_tool_new_sip_password (const char *config_path, const char *site_id,
+                                     const char *out_path);
 
 /* Loads and validates the config file. Prints "PATH: OK (N sites, chair: NAME)" and returns 0, or
  * prints every problem on its own line to stderr and returns 1. */

@@ -4,6 +4,7 @@
  * wrong and what is expected, so an operator can fix the whole file in one pass. */
 #include "config.h"
 
+#include "config-values.h"
 #include "token.h"
 
 #include <errno.h>
@@ -64,26 +65,21 @@ static const char *const role_names[] = { "chair", "operator", "district", "obse
  * composition is VP8 only (media-codec.c already describes the H.264 pipeline). */
 static const char *const codec_names[] = { "vp8", NULL };
 
-static char *check_ip_or_localhost (const char *value);
-static char *check_ip (const char *value);
-static char *check_stun (const char *value);
-static char *check_turn (const char *value);
-static char *check_token_hash (const char *value);
 
 #define CFG(member) offsetof (DcConfig, member)
 #define SITE(member) offsetof (DcSiteConfig, member)
 
 static const KeySpec gateway_keys[] = {
-  { "listen-address", KT_STRING, KF_NONE, 0, 0, NULL, check_ip_or_localhost,
+  { "listen-address", KT_STRING, KF_NONE, 0, 0, NULL, dc_config_check_ip_or_localhost,
     "an IP address or \"localhost\"", CFG (listen_address) },
   { "port", KT_UINT, KF_NONE, 1, 65535, NULL, NULL, NULL, CFG (port) },
-  { "ice-addresses", KT_STRING_LIST, KF_NONE, 0, 0, NULL, check_ip,
+  { "ice-addresses", KT_STRING_LIST, KF_NONE, 0, 0, NULL, dc_config_check_ip,
     "a list of local IP addresses separated by ';'", CFG (ice_addresses) },
   { "ice-port-min", KT_UINT, KF_NONE, 1024, 65535, NULL, NULL, NULL, CFG (ice_port_min) },
   { "ice-port-max", KT_UINT, KF_NONE, 1024, 65535, NULL, NULL, NULL, CFG (ice_port_max) },
-  { "stun-server", KT_STRING, KF_EMPTY_IS_UNSET, 0, 0, NULL, check_stun,
+  { "stun-server", KT_STRING, KF_EMPTY_IS_UNSET, 0, 0, NULL, dc_config_check_stun,
     "\"stun://host:port\"", CFG (stun_server) },
-  { "turn-servers", KT_STRING_LIST, KF_NONE, 0, 0, NULL, check_turn,
+  { "turn-servers", KT_STRING_LIST, KF_NONE, 0, 0, NULL, dc_config_check_turn,
     "a list of \"turn://user:pass@host:port\" or \"turns://...\" separated by ';'",
     CFG (turn_servers) },
   { "tls-certificate", KT_STRING, KF_EMPTY_IS_UNSET, 0, 0, NULL, NULL, "the path of a PEM file",
@@ -92,8 +88,6 @@ static const KeySpec gateway_keys[] = {
     CFG (tls_key) },
   { "allow-insecure-public", KT_BOOL, KF_NONE, 0, 0, NULL, NULL, NULL,
     CFG (allow_insecure_public) },
-  { "recordings-dir", KT_STRING, KF_NONE, 0, 0, NULL, NULL, "a directory path",
-    CFG (recordings_dir) },
   { NULL },
 };
 
@@ -122,13 +116,32 @@ static const KeySpec meeting_keys[] = {
   { NULL },
 };
 
+static const KeySpec sip_keys[] = {
+  { "enabled", KT_BOOL, KF_NONE, 0, 0, NULL, NULL, NULL, CFG (sip_enabled) },
+  { "listen-address", KT_STRING, KF_EMPTY_IS_UNSET, 0, 0, NULL, dc_config_check_ip,
+    "an IP address (unset: the [gateway] listen-address)", CFG (sip_listen_address) },
+  { "port", KT_UINT, KF_NONE, 1, 65535, NULL, NULL, NULL, CFG (sip_port) },
+  { "conference-number", KT_STRING, KF_NONE, 0, 0, NULL, dc_config_check_sip_user,
+    "digits or letters a room system dials, e.g. 1000", CFG (sip_conference_number) },
+  { "realm", KT_STRING, KF_NONE, 0, 0, NULL, dc_config_check_sip_user,
+    "a word such as diemcau (the site's sip-ha1 depends on it)", CFG (sip_realm) },
+  { "rtp-port-min", KT_UINT, KF_NONE, 1024, 65535, NULL, NULL, NULL, CFG (sip_rtp_port_min) },
+  { "rtp-port-max", KT_UINT, KF_NONE, 1024, 65535, NULL, NULL, NULL, CFG (sip_rtp_port_max) },
+  { "max-calls", KT_UINT, KF_NONE, 1, 256, NULL, NULL, NULL, CFG (sip_max_calls) },
+  { NULL },
+};
+
 static const KeySpec site_keys[] = {
   { "name", KT_STRING, KF_REQUIRED, 0, 0, NULL, NULL, "the hall's display name",
     SITE (name) },
   { "role", KT_CHOICE, KF_REQUIRED | KF_CHOICE_INDEX, 0, 0, role_names, NULL,
     "one of chair|operator|district|observer", SITE (role) },
-  { "token-hash", KT_STRING, KF_REQUIRED, 0, 0, NULL, check_token_hash,
+  { "token-hash", KT_STRING, KF_REQUIRED, 0, 0, NULL, dc_config_check_token_hash,
     "\"sha256:SALT:DIGEST\" (make one with scripts/make-token.sh)", SITE (token_hash) },
+  { "sip-ha1", KT_STRING, KF_EMPTY_IS_UNSET, 0, 0, NULL, dc_config_check_sip_ha1,
+    "\"md5:HEX\" (make one with diemcau-gateway --new-sip-password SITE)", SITE (sip_ha1) },
+  { "sip-allowed-addresses", KT_STRING_LIST, KF_NONE, 0, 0, NULL, dc_config_check_ip,
+    "a list of IP addresses separated by ';'", SITE (sip_allowed_addresses) },
   { NULL },
 };
 
@@ -137,6 +150,7 @@ static const GroupSpec groups[] = {
   { "video", video_keys },
   { "audio", audio_keys },
   { "meeting", meeting_keys },
+  { "sip", sip_keys },
   { "site", site_keys },
 };
 
@@ -183,49 +197,6 @@ dc_config_is_loopback_address (const char *address)
   inet = g_inet_address_new_from_string (address);
   /* GLib treats all of 127.0.0.0/8 and ::1 as loopback. */
   return inet != NULL && g_inet_address_get_is_loopback (inet);
-}
-
-static char *
-check_ip (const char *value)
-{
-  if (!g_hostname_is_ip_address (value))
-    return g_strdup_printf ("\"%s\" is not an IP address", value);
-  return NULL;
-}
-
-static char *
-check_ip_or_localhost (const char *value)
-{
-  if (g_ascii_strcasecmp (value, "localhost") == 0)
-    return NULL;
-  return check_ip (value);
-}
-
-static char *
-check_stun (const char *value)
-{
-  if (!g_str_has_prefix (value, "stun://") || value[strlen ("stun://")] == '\0')
-    return g_strdup_printf ("\"%s\" is not a STUN address", value);
-  return NULL;
-}
-
-static char *
-check_turn (const char *value)
-{
-  if ((!g_str_has_prefix (value, "turn://") && !g_str_has_prefix (value, "turns://"))
-      || strchr (value, '@') == NULL)
-    return g_strdup_printf ("\"%s\" is not a TURN address with credentials", value);
-  return NULL;
-}
-
-static char *
-check_token_hash (const char *value)
-{
-  if (dc_token_hash_is_wellformed (value))
-    return NULL;
-  if (!g_str_has_prefix (value, "sha256:"))
-    return g_strdup ("looks like a token stored in clear");
-  return g_strdup ("is not a well-formed hash");
 }
 
 static gboolean
@@ -450,6 +421,8 @@ site_config_free (DcSiteConfig *site)
   g_free (site->id);
   g_free (site->name);
   g_free (site->token_hash);
+  g_free (site->sip_ha1);
+  g_strfreev (site->sip_allowed_addresses);
   g_free (site);
 }
 
@@ -462,7 +435,6 @@ config_new_with_defaults (void)
   c->port = 8443;
   c->ice_port_min = 20000;
   c->ice_port_max = 20999;
-  c->recordings_dir = g_strdup ("recordings");
   c->attendance_dir = g_strdup ("attendance");
   c->width = 1280;
   c->height = 720;
@@ -470,6 +442,12 @@ config_new_with_defaults (void)
   c->bitrate_kbps = 2000;
   c->codec = g_strdup ("vp8");
   c->audio_bitrate_kbps = 64;
+  c->sip_port = 5060;
+  c->sip_conference_number = g_strdup ("1000");
+  c->sip_realm = g_strdup ("diemcau");
+  c->sip_rtp_port_min = 30000;
+  c->sip_rtp_port_max = 30999;
+  c->sip_max_calls = 32;
   c->sites = g_ptr_array_new_with_free_func ((GDestroyNotify) site_config_free);
   return c;
 }
@@ -485,9 +463,11 @@ dc_config_free (DcConfig *c)
   g_strfreev (c->turn_servers);
   g_free (c->tls_certificate);
   g_free (c->tls_key);
-  g_free (c->recordings_dir);
   g_free (c->attendance_dir);
   g_free (c->codec);
+  g_free (c->sip_listen_address);
+  g_free (c->sip_conference_number);
+  g_free (c->sip_realm);
   g_ptr_array_unref (c->sites);
   g_free (c->source_path);
   g_free (c);
@@ -574,6 +554,19 @@ check_port_range (Loader *l, DcConfig *c)
                  "ports per site",
                  c->ice_port_min, c->ice_port_max, ports, c->sites->len, needed,
                  MIN_ICE_PORTS_PER_SITE);
+}
+
+static void
+check_sip (Loader *l, DcConfig *c)
+{
+  if (c->sip_rtp_port_min > c->sip_rtp_port_max)
+    add_problem (l, "sip", "rtp-port-min",
+                 "%u is above rtp-port-max %u; expected rtp-port-min <= rtp-port-max",
+                 c->sip_rtp_port_min, c->sip_rtp_port_max);
+  if (c->sip_listen_address == NULL)
+    c->sip_listen_address = g_strdup (g_ascii_strcasecmp (c->listen_address, "localhost") == 0
+                                          ? "127.0.0.1"
+                                          : c->listen_address);
 }
 
 /* NULL when path opens as a regular file, else why not. */
@@ -669,7 +662,8 @@ load_groups (Loader *l, GKeyFile *kf, DcConfig *c)
 
       if (spec == NULL)
         add_problem (l, names[i], NULL,
-                     "unknown group; expected one of [gateway], [video], [audio], [site:ID]");
+                     "unknown group; expected one of [gateway], [video], [audio], [meeting], "
+                     "[sip], [site:ID]");
       else if (g_str_has_prefix (names[i], SITE_PREFIX))
         load_site (l, kf, names[i], spec, c);
       else
@@ -705,6 +699,7 @@ dc_config_load_data (const char *data, gsize length, const char *base_dir, GPtrA
       load_groups (&l, kf, c);
       check_chair (&l, c);
       check_port_range (&l, c);
+      check_sip (&l, c);
       check_tls (&l, c);
       check_public_listen (&l, c);
     }

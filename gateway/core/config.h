@@ -21,6 +21,8 @@ typedef struct
   char *name;       /* Vietnamese display name, shown on the tile */
   DcRole role;
   char *token_hash; /* "sha256:SALT_HEX:DIGEST_HEX", see token.h */
+  char *sip_ha1;    /* "md5:HEX" of "ID:REALM:PASSWORD" (sip-digest.h), or NULL: no SIP digest */
+  char **sip_allowed_addresses; /* room systems that cannot authenticate, or NULL */
 } DcSiteConfig;
 
 typedef struct
@@ -36,7 +38,6 @@ typedef struct
   char *tls_certificate;  /* PEM path or NULL */
   char *tls_key;          /* PEM path or NULL */
   gboolean allow_insecure_public; /* listen beyond loopback without TLS */
-  char *recordings_dir;   /* default "recordings" */
   /* [video] */
   guint width, height;    /* default 1280x720 */
   guint framerate;        /* default 25 */
@@ -47,6 +48,14 @@ typedef struct
   /* [meeting] */
   int floor_expiry;       /* what ends a timed speech: 0 mute (default), 1 signal only */
   char *attendance_dir;   /* default "attendance"; relative to the working directory */
+  /* [sip] */
+  gboolean sip_enabled;   /* default FALSE (the shipped config turns it on) */
+  char *sip_listen_address; /* default: listen_address */
+  guint sip_port;         /* default 5060, UDP and TCP */
+  char *sip_conference_number; /* default "1000": callers named by their digest user */
+  char *sip_realm;        /* default "diemcau" */
+  guint sip_rtp_port_min, sip_rtp_port_max; /* default 30000..30999 */
+  guint sip_max_calls;    /* default 32: INVITEs beyond get 486 */
   /* [site:*] in file order; the chair is always present exactly once after validation */
   GPtrArray *sites;       /* of DcSiteConfig*, owned */
   char *source_path;      /* file it was loaded from, or NULL */

@@ -9,6 +9,10 @@
 #define CYCLES 200
 #define CYCLES_TIME_LIMIT_US (240 * G_USEC_PER_SEC)
 #define SETTLE_TIMEOUT_MS 15000
+/* GStreamer 1.22's webrtcbin leaves an eventfd (a GMainContext of its ICE agent) open after
+ * about one stop in twenty, also with its streams released first (ice-config.c); the gateway's
+ * own objects leave nothing. A leak of ours would cost at least one fd a cycle. */
+#define FD_SLACK (CYCLES / 10)
 
 typedef struct
 {
@@ -118,7 +122,7 @@ test_join_leave_cycles (gconstpointer data)
   g_test_message ("%d cycles in %.1f s: fds %d -> %d, threads %d -> %d", done,
                   (g_get_monotonic_time () - started) / 1e6, base.fds, after.fds, base.threads,
                   after.threads);
-  g_assert_cmpint (after.fds, <=, base.fds + 2);
+  g_assert_cmpint (after.fds, <=, base.fds + FD_SLACK);
   g_assert_cmpint (after.threads, <=, base.threads + 2);
   g_assert_true (dc_gateway_fixture_is_running (gateway));
   g_assert_cmpint (dc_gateway_fixture_stop (gateway), ==, 0);

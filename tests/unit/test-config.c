@@ -148,7 +148,11 @@ test_defaults (void)
   g_assert_null (c->tls_certificate);
   g_assert_null (c->tls_key);
   g_assert_false (c->allow_insecure_public);
-  g_assert_cmpstr (c->recordings_dir, ==, "recordings");
+  g_assert_false (c->sip_enabled);
+  g_assert_cmpstr (c->sip_listen_address, ==, "127.0.0.1");
+  g_assert_cmpuint (c->sip_port, ==, 5060);
+  g_assert_cmpstr (c->sip_conference_number, ==, "1000");
+  g_assert_cmpstr (c->sip_realm, ==, "diemcau");
   g_assert_cmpuint (c->width, ==, 1280);
   g_assert_cmpuint (c->height, ==, 720);
   g_assert_cmpuint (c->framerate, ==, 25);
@@ -166,7 +170,8 @@ test_values_read (void)
       "[gateway]\nlisten-address=::1 \nport=9443\nice-addresses=127.0.0.1; ::1\n"
       "ice-port-min=30000\nice-port-max=30100\nstun-server=stun://127.0.0.1:3478\n"
       "turn-servers=turn://u:p@127.0.0.1:3478;turns://u:p@127.0.0.1:5349\n"
-      "recordings-dir=/srv/ghi-hinh\n"
+      "[sip]\nenabled=true\nlisten-address=127.0.0.2\nport=5070\nconference-number=2000\n"
+      "rtp-port-min=31000\nrtp-port-max=31100\n"
       "[video]\nwidth=1920\nheight=1080\nframerate=30\nbitrate-kbps=4000\ncodec=vp8\n"
       "[audio]\nbitrate-kbps=64\n");
   g_autoptr (DcConfig) c = load (data, NULL, NULL);
@@ -180,7 +185,11 @@ test_values_read (void)
   g_assert_cmpuint (c->ice_port_max, ==, 30100);
   g_assert_cmpstr (c->stun_server, ==, "stun://127.0.0.1:3478");
   g_assert_cmpstr (c->turn_servers[1], ==, "turns://u:p@127.0.0.1:5349");
-  g_assert_cmpstr (c->recordings_dir, ==, "/srv/ghi-hinh");
+  g_assert_true (c->sip_enabled);
+  g_assert_cmpstr (c->sip_listen_address, ==, "127.0.0.2");
+  g_assert_cmpuint (c->sip_port, ==, 5070);
+  g_assert_cmpstr (c->sip_conference_number, ==, "2000");
+  g_assert_cmpuint (c->sip_rtp_port_min, ==, 31000);
   g_assert_cmpuint (c->width, ==, 1920);
   g_assert_cmpuint (c->height, ==, 1080);
   g_assert_cmpuint (c->framerate, ==, 30);
@@ -245,7 +254,13 @@ test_wrong_type (void)
                   "stun://");
   expect_problem ("[gateway]\nturn-servers=turn://127.0.0.1:3478\n", "[gateway] turn-servers:",
                   "credentials");
-  expect_problem ("[gateway]\nrecordings-dir=\n", "[gateway] recordings-dir:", "empty");
+  /* A key that does nothing yet is refused like any unknown key. */
+  expect_problem ("[gateway]\nrecordings-dir=recordings\n", "[gateway] recordings-dir:",
+                  "unknown key");
+  expect_problem ("[sip]\nconference-number=10 00\n", "[sip] conference-number:",
+                  "other than letters");
+  expect_problem ("[sip]\nrtp-port-min=32000\nrtp-port-max=31000\n", "[sip] rtp-port-min:",
+                  "above rtp-port-max");
 }
 
 static void

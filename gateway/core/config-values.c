@@ -1,0 +1,72 @@
+#include "config-values.h"
+
+#include <string.h>
+
+#include "sip-digest.h"
+#include "token.h"
+
+char *
+dc_config_check_ip (const char *value)
+{
+  if (!g_hostname_is_ip_address (value))
+    return g_strdup_printf ("\"%s\" is not an IP address", value);
+  return NULL;
+}
+
+char *
+dc_config_check_ip_or_localhost (const char *value)
+{
+  if (g_ascii_strcasecmp (value, "localhost") == 0)
+    return NULL;
+  return dc_config_check_ip (value);
+}
+
+char *
+dc_config_check_stun (const char *value)
+{
+  if (!g_str_has_prefix (value, "stun://") || value[strlen ("stun://")] == '\0')
+    return g_strdup_printf ("\"%s\" is not a STUN address", value);
+  return NULL;
+}
+
+char *
+dc_config_check_turn (const char *value)
+{
+  if ((!g_str_has_prefix (value, "turn://") && !g_str_has_prefix (value, "turns://"))
+      || strchr (value, '@') == NULL)
+    return g_strdup_printf ("\"%s\" is not a TURN address with credentials", value);
+  return NULL;
+}
+
+char *
+dc_config_check_token_hash (const char *value)
+{
+  if (dc_token_hash_is_wellformed (value))
+    return NULL;
+  if (!g_str_has_prefix (value, "sha256:"))
+    return g_strdup ("looks like a token stored in clear");
+  return g_strdup ("is not a well-formed hash");
+}
+
+char *
+dc_config_check_sip_ha1 (const char *value)
+{
+  if (dc_sip_ha1_is_wellformed (value))
+    return NULL;
+  if (!g_str_has_prefix (value, "md5:"))
+    return g_strdup ("looks like a password stored in clear");
+  return g_strdup ("is not a well-formed hash");
+}
+
+/* SIP user parts and realms the gateway accepts: letters, digits, '-', '.', '_'. */
+char *
+dc_config_check_sip_user (const char *value)
+{
+  if (*value == '\0')
+    return g_strdup ("is empty");
+  for (const char *c = value; *c; c++)
+    if (!g_ascii_isalnum (*c) && !strchr ("-._", *c))
+      return g_strdup_printf ("\"%s\" has a character other than letters, digits, '-', '.', '_'",
+                              value);
+  return NULL;
+}
