@@ -65,6 +65,21 @@ def read_wav(path):
     return rate, [s / 32768.0 for s in pcm[::ch]]
 
 
+def write_tone_wav(path, freq, seconds=10.0, rate=8000, amplitude=0.5):
+    """Write a mono 16-bit sine WAV (e.g. as linphonec's microphone)."""
+    n = int(seconds * rate)
+    pcm = array("h", (int(amplitude * 32767 * math.sin(2 * math.pi * freq * i / rate))
+                      for i in range(n)))
+    if struct.pack("=H", 1) != struct.pack("<H", 1):
+        pcm.byteswap()
+    with wave.open(path, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    return path
+
+
 def goertzel_power(samples, rate, freq):
     """Power of ``freq`` in ``samples`` (same scale as mean square * N/2)."""
     n = len(samples)

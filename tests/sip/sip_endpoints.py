@@ -19,6 +19,8 @@ Typical use::
 import glob
 import json
 import os
+import random
+import re
 import shutil
 import socket
 import subprocess
@@ -51,6 +53,37 @@ def free_port(kind=socket.SOCK_STREAM):
     with socket.socket(socket.AF_INET, kind) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+_HANDED_OUT = set()
+_STATUS_RE = re.compile(r"\[\d+:\d\d:\d\d\] audio=\S+ \(bit/s\)\s*(video=\S+ \(bit/s\)\s*)?")
+
+
+def free_sip_port(lo=20000, hi=40000, tries=200):
+    """Port P with P and P+1 free for both UDP and TCP on 127.0.0.1.
+
+    baresip 1.0 listens on P (UDP+TCP) and P+1 (TLS); linphonec only on P.
+    """
+    rng = random.Random()
+    for _ in range(tries):
+        port = rng.randrange(lo, hi - 1)
+        # Ports handed out earlier may not be bound yet: never reuse them.
+        if any(abs(port - p) < 2 for p in _HANDED_OUT):
+            continue
+        if all(_port_free(p, k) for p in (port, port + 1)
+               for k in (socket.SOCK_STREAM, socket.SOCK_DGRAM)):
+            _HANDED_OUT.add(port)
+            return port
+    raise EndpointError("no free SIP port pair found")
+
+
+def _port_free(port, kind):
+    with socket.socket(socket.AF_INET, kind) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 def _wait_until(predicate, timeout, interval=0.05):
@@ -222,7 +255,8 @@ class Baresip:
     Media options:
       codec      one of AUDIO_CODECS (only that codec is offered/accepted)
       tone_hz    ausine tone as microphone (``audio_source ausine,FREQ``)
-      audio_file 16-bit WAV as microphone (``aufile``), looped
+      audio_file 16-bit WAV as microphone (``aufile``); played once, not
+                 looped -- make it longer than the call
       video      True to offer H.264 video (avcodec module)
       video_color lavfi colour name/hex for the avformat source, e.g. "red"
       srtp       True -> ``;mediaenc=srtp-mand`` (SDES, RTP/SAVP)
@@ -314,6 +348,9 @@ class Baresip:
             "audio_player",              # no sound card: decode path still runs
             "audio_alert",
             "audio_level no",
+            # menu would redraw "[0:00:01] audio=64000/64000 (bit/s)" into
+            # the log 10 times a second during calls.
+            "statmode_default off",
             "rtcp_mux no",
             "jitter_buffer_delay 5-10",
             "snd_path %s" % self.rec_dir,
@@ -418,9 +455,9 @@ class Baresip:
             return ""
 
     def log_tail(self, n=40):
-        # The menu status line is redrawn with spaces, not newlines.
-        lines = self.log_text().replace("    [", "\n[").splitlines()
-        kept = [ln for ln in lines if not ln.startswith("[0:")]
+        """Last ``n`` meaningful log lines (menu status redraws removed)."""
+        text = _STATUS_RE.sub("", self.log_text())
+        kept = [ln for ln in text.splitlines() if ln.strip()]
         return "\n".join(kept[-n:])
 
     # -- commands ------------------------------------------------------
