@@ -41,6 +41,8 @@ run_gateway (const char *config_path)
   printf ("diemcau-gateway %s: %u sites, config %s\n", DC_VERSION, n_sites, config_path);
   for (guint i = 0; urls[i]; i++)
     printf ("Halls connect to: %s\n", urls[i]);
+  if (dc_gateway_get_sip_url (gateway))
+    printf ("Room systems dial: %s\n", dc_gateway_get_sip_url (gateway));
   fflush (stdout);
 
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);

@@ -14,6 +14,8 @@ packages=(
   fonts-dejavu-core openssl ca-certificates procps
   libgtk-3-dev gstreamer1.0-gtk3 xvfb xauth imagemagick
   chromium nodejs
+  libsofia-sip-ua-glib-dev gstreamer1.0-libav
+  baresip-core baresip-ffmpeg linphone-cli
 )
 
 missing=()

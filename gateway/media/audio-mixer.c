@@ -30,6 +30,7 @@ typedef struct
   OpusEncoder *encoder; /* created and destroyed only by the tick thread */
   gboolean reset_encoder;
   gboolean shared;       /* muted: gets the shared mix of everyone */
+  DcAudioOutputFormat format;
   float input[DC_AUDIO_FRAME_SAMPLES];
   float output[DC_AUDIO_FRAME_SAMPLES];
   DcLimiter limiter;
@@ -139,11 +140,13 @@ update_encoders (DcAudioMixer *mixer)
     {
       AudioSlot *slot = &mixer->slots[i];
       slot->shared = slot->connected && slot->gain == 0.0f;
-      any_shared |= slot->shared;
-      if (slot->encoder && (slot->reset_encoder || !slot->connected || slot->shared))
+      gboolean wants_opus = slot->format == DC_AUDIO_OUTPUT_OPUS;
+      any_shared |= slot->shared && wants_opus;
+      if (slot->encoder
+          && (slot->reset_encoder || !slot->connected || slot->shared || !wants_opus))
         g_clear_pointer (&slot->encoder, opus_encoder_destroy);
       slot->reset_encoder = FALSE;
-      if (slot->connected && !slot->shared && slot->encoder == NULL)
+      if (slot->connected && !slot->shared && wants_opus && slot->encoder == NULL)
         slot->encoder = encoder_new (mixer->bitrate_kbps);
     }
   if (any_shared && mixer->shared_encoder == NULL)
@@ -152,11 +155,39 @@ update_encoders (DcAudioMixer *mixer)
     g_clear_pointer (&mixer->shared_encoder, opus_encoder_destroy);
 }
 
+static GstBuffer *
+pcm_frame_new (const float *pcm, guint64 tick)
+{
+  GstBuffer *buffer = gst_buffer_new_memdup (pcm, DC_AUDIO_FRAME_SAMPLES * sizeof (float));
+  GST_BUFFER_DURATION (buffer) = 20 * GST_MSECOND;
+  GST_BUFFER_OFFSET (buffer) = tick;
+  return buffer;
+}
+
 static void
 send (DcAudioMixer *mixer, guint slot, GstBuffer *buffer)
 {
   if (buffer)
     mixer->output (slot, buffer, mixer->user_data);
+}
+
+/* The one mix of everyone, encoded once and copied once for all the muted slots. */
+static void
+send_shared (DcAudioMixer *mixer, const gboolean *shared, const gboolean *pcm,
+             const float *everyone, OpusEncoder *shared_encoder, guint64 tick)
+{
+  g_autoptr (GstBuffer) opus = NULL;
+  g_autoptr (GstBuffer) raw = NULL;
+  for (guint i = 0; i < mixer->n_slots; i++)
+    {
+      if (!shared[i])
+        continue;
+      if (pcm[i] && raw == NULL)
+        raw = pcm_frame_new (everyone, tick);
+      else if (!pcm[i] && opus == NULL && shared_encoder)
+        opus = encode (shared_encoder, everyone, tick);
+      send (mixer, i, pcm[i] ? raw : opus);
+    }
 }
 
 static void
@@ -168,6 +199,7 @@ mixer_tick (DcAudioMixer *mixer)
   DcLimiter limiters[mixer->n_slots];
   OpusEncoder *encoders[mixer->n_slots];
   gboolean shared[mixer->n_slots];
+  gboolean pcm[mixer->n_slots];
   int first_shared = -1;
 
   /* Counted on the clock, so ticks the machine skipped still advance it. */
@@ -193,6 +225,7 @@ mixer_tick (DcAudioMixer *mixer)
       gains[i] = slot->gain;
       limiters[i] = slot->limiter;
       encoders[i] = slot->connected ? slot->encoder : NULL;
+      pcm[i] = slot->connected && slot->format == DC_AUDIO_OUTPUT_PCM;
     }
   g_mutex_unlock (&mixer->lock);
 
@@ -205,18 +238,14 @@ mixer_tick (DcAudioMixer *mixer)
   g_mutex_unlock (&mixer->lock);
 
   for (guint i = 0; i < mixer->n_slots; i++)
-    if (encoders[i])
+    if (encoders[i] || (pcm[i] && !shared[i]))
       {
-        g_autoptr (GstBuffer) own = encode (encoders[i], outputs[i], tick);
+        g_autoptr (GstBuffer) own = encoders[i] ? encode (encoders[i], outputs[i], tick)
+                                                : pcm_frame_new (outputs[i], tick);
         send (mixer, i, own);
       }
-  if (first_shared >= 0 && shared_encoder)
-    {
-      g_autoptr (GstBuffer) everyone = encode (shared_encoder, outputs[first_shared], tick);
-      for (guint i = 0; i < mixer->n_slots; i++)
-        if (shared[i])
-          send (mixer, i, everyone);
-    }
+  if (first_shared >= 0)
+    send_shared (mixer, shared, pcm, outputs[first_shared], shared_encoder, tick);
 }
 
 static void
@@ -281,6 +310,15 @@ dc_audio_mixer_set_connected (DcAudioMixer *mixer, guint slot_index, gboolean co
   slot->primed = FALSE;
   slot->last_input_us = 0;
   dc_limiter_init (&slot->limiter);
+  g_mutex_unlock (&mixer->lock);
+}
+
+void
+dc_audio_mixer_set_output_format (DcAudioMixer *mixer, guint slot, DcAudioOutputFormat format)
+{
+  g_return_if_fail (slot < mixer->n_slots);
+  g_mutex_lock (&mixer->lock);
+  mixer->slots[slot].format = format;
   g_mutex_unlock (&mixer->lock);
 }
 

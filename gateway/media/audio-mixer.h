@@ -8,8 +8,17 @@ G_BEGIN_DECLS
 
 typedef struct DcAudioMixer DcAudioMixer;
 
-/* Called on the mixer thread with one 20 ms Opus packet for the site in slot. */
-typedef void (*DcAudioOutputFunc) (guint slot, GstBuffer *opus, gpointer user_data);
+/* What a slot's mix is handed over as: Opus for WebRTC sites, 48 kHz mono F32 for a transport
+ * that encodes itself (SIP halls speak G.711, G.722 or Opus at their own rates). */
+typedef enum
+{
+  DC_AUDIO_OUTPUT_OPUS,
+  DC_AUDIO_OUTPUT_PCM,
+} DcAudioOutputFormat;
+
+/* Called on the mixer thread with one 20 ms frame for the site in slot: an Opus packet, or 960
+ * F32 samples; GST_BUFFER_OFFSET is the tick number. */
+typedef void (*DcAudioOutputFunc) (guint slot, GstBuffer *frame, gpointer user_data);
 
 DcAudioMixer *dc_audio_mixer_new (guint n_slots, guint bitrate_kbps, DcAudioOutputFunc output,
                                   gpointer user_data);
@@ -19,6 +28,9 @@ gboolean dc_audio_mixer_start (DcAudioMixer *mixer, GError **error);
 /* A connected slot gets an encoder and an output; a disconnected one neither, and its FIFO is
  * emptied so a rejoin starts fresh. */
 void dc_audio_mixer_set_connected (DcAudioMixer *mixer, guint slot, gboolean connected);
+/* Opus unless told otherwise; kept across reconnections of the slot. */
+void dc_audio_mixer_set_output_format (DcAudioMixer *mixer, guint slot,
+                                       DcAudioOutputFormat format);
 /* 0.0 mutes what the site sends (it still hears the others). */
 void dc_audio_mixer_set_gain (DcAudioMixer *mixer, guint slot, float gain);
 /* From streaming threads: 48 kHz mono F32. */

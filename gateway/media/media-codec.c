@@ -21,19 +21,31 @@ static const DcVideoCodec video_codecs[] = {
     .decoder = "vp8dec",
   },
   {
+    /* For SIP room systems. Constrained baseline with no level in the caps: x264 then writes the
+     * lowest level the canvas fits (3.1 for the default 1280x720 at 25 or 30 fps, 4 for 1080p),
+     * while a fixed level=3.1 would fail to negotiate above 720p. slice-max-size keeps every NAL
+     * within one RTP packet, so the same frames serve packetization-mode 0 and 1 alike;
+     * zerolatency means no B-frames, no lookahead and sliced threads (no frame of delay). */
     .name = "h264",
     .encoding_name = "H264",
     .payload_type = DC_H264_PAYLOAD_TYPE,
     .media_line = DC_MEDIA_VIDEO_H264,
     .encoded_caps = "video/x-h264,stream-format=byte-stream,alignment=au",
     .encoder_description = "x264enc name=encoder tune=zerolatency speed-preset=ultrafast bitrate=%u "
-                           "key-int-max=%u threads=2 ! video/x-h264,profile=constrained-baseline",
-    .parser = "h264parse",
+                           "key-int-max=%u threads=2 aud=false "
+                           "option-string=\"slice-max-size=" G_STRINGIFY (DC_H264_MAX_NAL_SIZE) "\" ! "
+                           "video/x-h264,profile=constrained-baseline",
+    /* SPS and PPS before every IDR: a site that joins mid-stream decodes from the keyframe it
+     * asked for, without waiting on out-of-band parameter sets. */
+    .parser = "h264parse config-interval=-1",
     .payloader_description = "rtph264pay config-interval=-1 aggregate-mode=zero-latency mtu=1200",
     .depayloader = "rtph264depay",
-    .decoder = "openh264dec",
+    /* libav's decoder: room systems send main and high profile, which openh264dec refuses. */
+    .decoder = "avdec_h264",
   },
 };
+
+G_STATIC_ASSERT (G_N_ELEMENTS (video_codecs) <= DC_VIDEO_CODECS_MAX);
 
 const DcVideoCodec *
 dc_video_codec_find (const char *name)

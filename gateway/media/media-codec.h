@@ -22,6 +22,12 @@ typedef struct
   const char *decoder;
 } DcVideoCodec;
 
+/* At least the number of entries in the table: what a mixer can encode at once. */
+#define DC_VIDEO_CODECS_MAX 4
+/* x264's slice-max-size: with the RTP header and the FU/STAP bytes every H.264 NAL still fits
+ * the payloaders' 1200-byte MTU, so no NAL needs fragmenting (packetization-mode 0). */
+#define DC_H264_MAX_NAL_SIZE 1100
+
 const DcVideoCodec *dc_video_codec_find (const char *name);
 
 #define DC_AUDIO_RATE 48000

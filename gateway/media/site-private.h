@@ -2,6 +2,7 @@
  * embed first, the operations they provide, and the helpers that keep the lifetime rules. */
 #pragma once
 
+#include "media-codec.h"
 #include "site.h"
 
 G_BEGIN_DECLS
@@ -9,6 +10,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   const char *transport;
+  /* push_audio gets 48 kHz mono F32 frames instead of Opus: the transport encodes itself. */
+  gboolean takes_pcm_audio;
   void (*push_video) (DcSite *site, GstBuffer *encoded);
   void (*push_audio) (DcSite *site, GstBuffer *opus);
   void (*set_tile_size) (DcSite *site, int width, int height);
@@ -32,6 +35,7 @@ struct DcSite
   gpointer user_data;
   GMainContext *owner_context;
   DcTeardownPool *teardown;
+  const DcVideoCodec *video_codec; /* what push_video takes; NULL: the site gets no video */
 
   gatomicrefcount ref;
   GMutex lock;        /* protects closed, in_flight, queued; never held across a callback */

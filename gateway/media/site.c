@@ -238,6 +238,18 @@ dc_site_get_transport (DcSite *site)
   return site->ops->transport;
 }
 
+const DcVideoCodec *
+dc_site_get_video_codec (DcSite *site)
+{
+  return site->video_codec;
+}
+
+gboolean
+dc_site_takes_pcm_audio (DcSite *site)
+{
+  return site->ops->takes_pcm_audio;
+}
+
 void
 dc_site_push_video (DcSite *site, GstBuffer *encoded)
 {

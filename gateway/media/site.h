@@ -11,6 +11,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include "media-codec.h"
 #include "teardown-pool.h"
 
 G_BEGIN_DECLS
@@ -48,10 +49,15 @@ const char *dc_site_get_id (DcSite *site);
 guint dc_site_get_slot (DcSite *site);
 /* "webrtc", "sip": for logs and the operator, never for decisions above the site. */
 const char *dc_site_get_transport (DcSite *site);
+/* The codec of the composition this site receives (its encoder must run), or NULL. Set by the
+ * transport at creation, immutable. */
+const DcVideoCodec *dc_site_get_video_codec (DcSite *site);
+/* What dc_site_push_audio expects: Opus packets (FALSE) or 48 kHz mono F32 frames (TRUE). */
+gboolean dc_site_takes_pcm_audio (DcSite *site);
 
 /* From the mixers' threads. Buffers are not consumed. A closed site drops them. */
 void dc_site_push_video (DcSite *site, GstBuffer *encoded);
-void dc_site_push_audio (DcSite *site, GstBuffer *opus);
+void dc_site_push_audio (DcSite *site, GstBuffer *frame);
 /* Main context: the size the site's decoded video is scaled to (its tile). */
 void dc_site_set_tile_size (DcSite *site, int width, int height);
 void dc_site_get_stats (DcSite *site, DcSiteStats *stats);

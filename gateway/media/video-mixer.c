@@ -29,15 +29,34 @@ typedef struct
   gboolean placed;
 } VideoSlot;
 
+/* One encoder per codec in use, in a pipeline of its own so that starting and stopping it
+ * never touches the others': appsrc ! leaky queue ! encoder [! parser] ! caps ! appsink. */
+typedef struct
+{
+  /* immutable from branch_new to branch_free */
+  DcVideoMixer *mixer;
+  const DcVideoCodec *codec;
+  GstElement *pipeline;
+  GstAppSrc *src;
+  GstElement *encoder;
+
+  /* under the mixer's lock */
+  guint users;
+  gboolean fed;            /* a frame went in: the encoder's opening keyframe is on its way */
+  gboolean keyframe_wanted;
+  gint64 last_keyframe_at;
+  guint64 frames_encoded;
+  guint64 keyframes_forced;
+} EncoderBranch;
+
+/* Lock order: there is one lock, the mixer's; it is never held across a GStreamer call that can
+ * wait (state changes, pushes, events) nor across the output callback. */
 struct DcVideoMixer
 {
   /* immutable after dc_video_mixer_new */
   DcVideoMixerParams params;
   GstVideoInfo canvas_info;
   GstBufferPool *pool;
-  GstElement *pipeline;
-  GstAppSrc *src;
-  GstElement *encoder;
   DcVideoOutputFunc output;
   gpointer user_data;
   DcTicker *ticker;
@@ -48,51 +67,114 @@ struct DcVideoMixer
 
   GMutex lock; /* protects what follows; held to copy in or out, never across a GStreamer call */
   VideoSlot *slots;
-  gboolean keyframe_wanted;
-  gint64 last_keyframe_at;
+  /* the running encoders, NULL where none; changed by use/release (main), read by the tick */
+  EncoderBranch *branches[DC_VIDEO_CODECS_MAX];
   DcVideoMixerStats stats;
 };
 
+/* The branch's streaming thread. The branch outlives this call: release frees it only after
+ * its pipeline reached NULL, which waits for this thread. */
 static GstFlowReturn
 on_encoded (GstAppSink *sink, gpointer data)
 {
-  DcVideoMixer *mixer = data;
+  EncoderBranch *branch = data;
+  DcVideoMixer *mixer = branch->mixer;
   g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
   if (sample == NULL)
     return GST_FLOW_EOS;
   g_mutex_lock (&mixer->lock);
+  branch->frames_encoded++;
   mixer->stats.frames_encoded++;
   g_mutex_unlock (&mixer->lock);
-  mixer->output (gst_sample_get_buffer (sample), mixer->user_data);
+  mixer->output (branch->codec, gst_sample_get_buffer (sample), mixer->user_data);
   return GST_FLOW_OK;
 }
 
-static gboolean
-build_encoder (DcVideoMixer *mixer, GError **error)
+/* Stops the pipeline (waiting for its streaming thread, so call it with no lock held) and
+ * frees. The tick may still hold a reference to the appsrc: pushes into it are refused. */
+static void
+branch_free (EncoderBranch *branch)
 {
-  const DcVideoMixerParams *p = &mixer->params;
-  g_autofree char *encoder = g_strdup_printf (p->codec->encoder_description, p->bitrate_kbps,
+  if (branch == NULL)
+    return;
+  if (branch->pipeline)
+    gst_element_set_state (branch->pipeline, GST_STATE_NULL);
+  GST_DEBUG ("%s encoder stopped after %" G_GUINT64_FORMAT " frames", branch->codec->name,
+             branch->frames_encoded);
+  gst_clear_object (&branch->src);
+  gst_clear_object (&branch->encoder);
+  gst_clear_object (&branch->pipeline);
+  g_free (branch);
+}
+
+static char *
+branch_description (const DcVideoMixerParams *p, const DcVideoCodec *codec)
+{
+  g_autofree char *encoder = g_strdup_printf (codec->encoder_description, p->bitrate_kbps,
                                               p->framerate * 10);
-  /* The leaky queue drops raw frames if the encoder falls behind instead of adding latency. */
-  g_autofree char *description = g_strdup_printf (
+  /* The leaky queue drops raw frames if the encoder falls behind instead of adding latency;
+   * the caps at the end pin the parser's output to what the sites' appsrc announce. */
+  return g_strdup_printf (
       "appsrc name=src is-live=true format=time "
       "caps=video/x-raw,format=I420,width=%d,height=%d,framerate=%u/1,pixel-aspect-ratio=1/1 ! "
       "queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream ! "
-      "%s%s%s ! appsink name=sink sync=false",
-      p->width, p->height, p->framerate, encoder, p->codec->parser ? " ! " : "",
-      p->codec->parser ? p->codec->parser : "");
-  mixer->pipeline = gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS, error);
-  if (mixer->pipeline == NULL)
-    return FALSE;
-  gst_object_ref_sink (mixer->pipeline);
-  gst_object_set_name (GST_OBJECT (mixer->pipeline), "composition");
-  mixer->src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (mixer->pipeline), "src"));
-  mixer->encoder = gst_bin_get_by_name (GST_BIN (mixer->pipeline), "encoder");
-  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (mixer->pipeline), "sink");
+      "%s%s%s ! %s ! appsink name=sink sync=false",
+      p->width, p->height, p->framerate, encoder, codec->parser ? " ! " : "",
+      codec->parser ? codec->parser : "", codec->encoded_caps);
+}
+
+/* Builds and starts one codec's encoder. No lock held: it may take a while, and the tick goes
+ * on feeding the other encoders meanwhile. */
+static EncoderBranch *
+branch_new (DcVideoMixer *mixer, const DcVideoCodec *codec, GError **error)
+{
+  g_autofree char *description = branch_description (&mixer->params, codec);
+  GstElement *pipeline = gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
+                                                error);
+  if (pipeline == NULL)
+    return NULL;
+  EncoderBranch *branch = g_new0 (EncoderBranch, 1);
+  branch->mixer = mixer;
+  branch->codec = codec;
+  branch->pipeline = gst_object_ref_sink (pipeline);
+  g_autofree char *name = g_strdup_printf ("composition-%s", codec->name);
+  gst_object_set_name (GST_OBJECT (pipeline), name);
+  branch->src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (pipeline), "src"));
+  branch->encoder = gst_bin_get_by_name (GST_BIN (pipeline), "encoder");
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
   GstAppSinkCallbacks callbacks = { 0 };
   callbacks.new_sample = on_encoded;
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, mixer, NULL);
-  return TRUE;
+  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, branch, NULL);
+  if (branch->src == NULL || branch->encoder == NULL
+      || gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the %s encoder did not start",
+                   codec->name);
+      branch_free (branch);
+      return NULL;
+    }
+  GST_DEBUG ("%s encoder started", codec->name);
+  return branch;
+}
+
+/* Under the lock. */
+static int
+find_branch (DcVideoMixer *mixer, const DcVideoCodec *codec)
+{
+  for (int i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+    if (mixer->branches[i] && mixer->branches[i]->codec == codec)
+      return i;
+  return -1;
+}
+
+/* Under the lock. */
+static int
+free_index (DcVideoMixer *mixer)
+{
+  for (int i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+    if (mixer->branches[i] == NULL)
+      return i;
+  return -1;
 }
 
 static DcTileState
@@ -147,16 +229,75 @@ snapshot_tiles (DcVideoMixer *mixer, gint64 now, TileSnapshot *tiles)
     }
 }
 
-/* Under the lock: whether this tick forces a keyframe (requests closer together share one). */
+/* Under the lock: whether this tick forces a keyframe on the branch (requests closer together
+ * share one). An encoder's first frame is a keyframe anyway: requests made before it are served
+ * by it, and it starts the interval. */
 static gboolean
-take_keyframe_request (DcVideoMixer *mixer, gint64 now)
+take_keyframe_request (DcVideoMixer *mixer, EncoderBranch *branch, gint64 now)
 {
-  if (!mixer->keyframe_wanted || now - mixer->last_keyframe_at < KEYFRAME_MIN_INTERVAL_US)
+  if (!branch->fed)
+    {
+      branch->fed = TRUE;
+      branch->keyframe_wanted = FALSE;
+      branch->last_keyframe_at = now;
+      return FALSE;
+    }
+  if (!branch->keyframe_wanted || now - branch->last_keyframe_at < KEYFRAME_MIN_INTERVAL_US)
     return FALSE;
-  mixer->keyframe_wanted = FALSE;
-  mixer->last_keyframe_at = now;
+  branch->keyframe_wanted = FALSE;
+  branch->last_keyframe_at = now;
+  branch->keyframes_forced++;
   mixer->stats.keyframes_forced++;
   return TRUE;
+}
+
+/* What the tick feeds, copied under the lock: references that stay valid even if the branch is
+ * released meanwhile (its elements then refuse the push and the event). */
+typedef struct
+{
+  GstAppSrc *src;
+  GstElement *keyframe_encoder; /* set when this frame must start a keyframe */
+} EncodeTarget;
+
+/* Under the lock. */
+static guint
+take_targets (DcVideoMixer *mixer, gint64 now, EncodeTarget *targets)
+{
+  guint n = 0;
+  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+    {
+      EncoderBranch *branch = mixer->branches[i];
+      if (branch == NULL)
+        continue;
+      targets[n].src = gst_object_ref (branch->src);
+      targets[n].keyframe_encoder = take_keyframe_request (mixer, branch, now)
+                                        ? gst_object_ref (branch->encoder)
+                                        : NULL;
+      n++;
+    }
+  return n;
+}
+
+/* No lock held. One raw buffer for every encoder: each appsrc gets a reference, and since the
+ * buffer is then shared, nothing downstream may write into it (encoders only read). */
+static void
+feed_encoders (EncodeTarget *targets, guint n, GstBuffer *frame)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      if (targets[i].keyframe_encoder)
+        {
+          GstEvent *event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE,
+                                                                         TRUE, 0);
+          g_autoptr (GstPad) pad = gst_element_get_static_pad (targets[i].keyframe_encoder,
+                                                               "src");
+          gst_pad_send_event (pad, event);
+          gst_object_unref (targets[i].keyframe_encoder);
+        }
+      if (frame)
+        gst_app_src_push_buffer (targets[i].src, gst_buffer_ref (frame));
+      gst_object_unref (targets[i].src);
+    }
 }
 
 static gboolean
@@ -217,49 +358,31 @@ compose_tiles (DcVideoMixer *mixer, TileSnapshot *tiles, GstVideoFrame *out_fram
     }
 }
 
-/* The mixer's lock is held only to copy the tiles out; the composition, the keyframe event and
- * the push to the encoder run outside it, so the encoder's thread never waits on the tick. */
 static void
-compose_tick (DcVideoMixer *mixer)
+drop_tiles (TileSnapshot *tiles, guint n)
 {
-  guint n = mixer->params.n_slots;
-  TileSnapshot tiles[n];
-  gint64 now = g_get_monotonic_time ();
-  g_mutex_lock (&mixer->lock);
-  /* Nobody to show it to: an idle gateway composes and encodes nothing. */
-  gboolean present = anyone_present (mixer);
-  if (present)
-    snapshot_tiles (mixer, now, tiles);
-  gboolean force_keyframe = present && take_keyframe_request (mixer, now);
-  g_mutex_unlock (&mixer->lock);
-  if (!present)
-    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_pointer (&tiles[i].sample, gst_sample_unref);
+      g_free (tiles[i].label);
+    }
+}
 
+/* Tick thread: the composed canvas in a pool buffer, stamped, or NULL. */
+static GstBuffer *
+compose_frame (DcVideoMixer *mixer, TileSnapshot *tiles, gint64 now)
+{
   GstBuffer *out = NULL;
   GstVideoFrame out_frame;
   if (gst_buffer_pool_acquire_buffer (mixer->pool, &out, NULL) != GST_FLOW_OK
       || !gst_video_frame_map (&out_frame, &mixer->canvas_info, out, GST_MAP_WRITE))
     {
       g_clear_pointer (&out, gst_buffer_unref);
-      for (guint i = 0; i < n; i++)
-        {
-          g_clear_pointer (&tiles[i].sample, gst_sample_unref);
-          g_free (tiles[i].label);
-        }
-      return;
+      drop_tiles (tiles, mixer->params.n_slots);
+      return NULL;
     }
   compose_tiles (mixer, tiles, &out_frame);
   gst_video_frame_unmap (&out_frame);
-  g_mutex_lock (&mixer->lock);
-  mixer->stats.frames_composed++;
-  g_mutex_unlock (&mixer->lock);
-
-  if (force_keyframe)
-    {
-      GstEvent *event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0);
-      g_autoptr (GstPad) pad = gst_element_get_static_pad (mixer->encoder, "src");
-      gst_pad_send_event (pad, event);
-    }
   /* Frames are stamped from the clock's tick number, exactly one period apart (a skipped tick
    * leaves a gap): the encoder's rate control and every receiver's playout see a steady clock. */
   gint64 period = G_USEC_PER_SEC / mixer->params.framerate;
@@ -268,7 +391,36 @@ compose_tick (DcVideoMixer *mixer)
   guint64 tick = (now - mixer->started_us + period / 2) / period;
   GST_BUFFER_PTS (out) = gst_util_uint64_scale (tick, GST_SECOND, mixer->params.framerate);
   GST_BUFFER_DURATION (out) = gst_util_uint64_scale (1, GST_SECOND, mixer->params.framerate);
-  gst_app_src_push_buffer (mixer->src, out);
+  return out;
+}
+
+/* The mixer's lock is held only to copy the tiles and the encoders out; the composition, the
+ * keyframe events and the pushes run outside it, so no encoder thread ever waits on the tick,
+ * and a release on the main context never waits on it either. */
+static void
+compose_tick (DcVideoMixer *mixer)
+{
+  guint n = mixer->params.n_slots;
+  TileSnapshot tiles[n];
+  EncodeTarget targets[DC_VIDEO_CODECS_MAX];
+  gint64 now = g_get_monotonic_time ();
+  g_mutex_lock (&mixer->lock);
+  /* Nobody to show it to, or no encoder: an idle gateway composes and encodes nothing. */
+  guint n_targets = anyone_present (mixer) ? take_targets (mixer, now, targets) : 0;
+  if (n_targets > 0)
+    snapshot_tiles (mixer, now, tiles);
+  g_mutex_unlock (&mixer->lock);
+  if (n_targets == 0)
+    return;
+
+  g_autoptr (GstBuffer) frame = compose_frame (mixer, tiles, now);
+  if (frame)
+    {
+      g_mutex_lock (&mixer->lock);
+      mixer->stats.frames_composed++;
+      g_mutex_unlock (&mixer->lock);
+    }
+  feed_encoders (targets, n_targets, frame);
 }
 
 static void
@@ -281,7 +433,7 @@ DcVideoMixer *
 dc_video_mixer_new (const DcVideoMixerParams *params, DcVideoOutputFunc output,
                     gpointer user_data, GError **error)
 {
-  g_return_val_if_fail (params != NULL && params->codec != NULL && output != NULL, NULL);
+  g_return_val_if_fail (params != NULL && params->framerate > 0 && output != NULL, NULL);
   GST_DEBUG_CATEGORY_INIT (dc_video_debug, "dc-video", 0, "diemcau composition");
   DcVideoMixer *mixer = g_new0 (DcVideoMixer, 1);
   g_mutex_init (&mixer->lock);
@@ -299,10 +451,9 @@ dc_video_mixer_new (const DcVideoMixerParams *params, DcVideoOutputFunc output,
   gst_buffer_pool_config_set_params (config, caps, GST_VIDEO_INFO_SIZE (&mixer->canvas_info), 4,
                                      0);
   gst_buffer_pool_set_config (mixer->pool, config);
-  gst_buffer_pool_set_active (mixer->pool, TRUE);
-
-  if (!build_encoder (mixer, error))
+  if (!gst_buffer_pool_set_active (mixer->pool, TRUE))
     {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "no buffers for the composition");
       dc_video_mixer_free (mixer);
       return NULL;
     }
@@ -312,27 +463,26 @@ dc_video_mixer_new (const DcVideoMixerParams *params, DcVideoOutputFunc output,
 gboolean
 dc_video_mixer_start (DcVideoMixer *mixer, GError **error)
 {
-  if (gst_element_set_state (mixer->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the video encoder did not start");
-      return FALSE;
-    }
+  g_return_val_if_fail (mixer != NULL && mixer->ticker == NULL, FALSE);
   mixer->ticker = dc_ticker_new ("dc-video-mix", G_USEC_PER_SEC / mixer->params.framerate,
                                  on_tick, mixer);
   return dc_ticker_start (mixer->ticker, error);
 }
 
+/* The tick first (joined: nothing is pushed any more), then whatever encoder is still in use. */
 void
 dc_video_mixer_free (DcVideoMixer *mixer)
 {
   if (mixer == NULL)
     return;
   g_clear_pointer (&mixer->ticker, dc_ticker_free);
-  if (mixer->pipeline)
-    gst_element_set_state (mixer->pipeline, GST_STATE_NULL);
-  gst_clear_object (&mixer->src);
-  gst_clear_object (&mixer->encoder);
-  gst_clear_object (&mixer->pipeline);
+  EncoderBranch *left[DC_VIDEO_CODECS_MAX];
+  g_mutex_lock (&mixer->lock);
+  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+    left[i] = g_steal_pointer (&mixer->branches[i]);
+  g_mutex_unlock (&mixer->lock);
+  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+    branch_free (left[i]);
   gst_buffer_pool_set_active (mixer->pool, FALSE);
   gst_clear_object (&mixer->pool);
   for (guint i = 0; i < mixer->params.n_slots; i++)
@@ -344,6 +494,55 @@ dc_video_mixer_free (DcVideoMixer *mixer)
   dc_canvas_free (mixer->canvas);
   g_mutex_clear (&mixer->lock);
   g_free (mixer);
+}
+
+gboolean
+dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, GError **error)
+{
+  g_return_val_if_fail (mixer != NULL && codec != NULL, FALSE);
+  g_mutex_lock (&mixer->lock);
+  int index = find_branch (mixer, codec);
+  if (index >= 0)
+    mixer->branches[index]->users++;
+  g_mutex_unlock (&mixer->lock);
+  if (index >= 0)
+    return TRUE;
+
+  /* Only the main context adds or removes branches, so the codec is still absent here. */
+  EncoderBranch *branch = branch_new (mixer, codec, error);
+  if (branch == NULL)
+    return FALSE;
+  branch->users = 1;
+  g_mutex_lock (&mixer->lock);
+  index = free_index (mixer);
+  if (index >= 0)
+    mixer->branches[index] = branch;
+  g_mutex_unlock (&mixer->lock);
+  if (index < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "more than %d codecs at once",
+                   DC_VIDEO_CODECS_MAX);
+      branch_free (branch);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+dc_video_mixer_release_codec (DcVideoMixer *mixer, const DcVideoCodec *codec)
+{
+  g_return_if_fail (mixer != NULL && codec != NULL);
+  EncoderBranch *gone = NULL;
+  g_mutex_lock (&mixer->lock);
+  int index = find_branch (mixer, codec);
+  if (index >= 0 && --mixer->branches[index]->users == 0)
+    gone = g_steal_pointer (&mixer->branches[index]);
+  g_mutex_unlock (&mixer->lock);
+  if (index < 0)
+    g_critical ("%s: the %s encoder is not in use", G_STRFUNC, codec->name);
+  /* Outside the lock: the stop waits for the branch's streaming thread, which takes the lock to
+   * count its frame. The tick no longer sees the branch. */
+  branch_free (gone);
 }
 
 void
@@ -385,10 +584,12 @@ dc_video_mixer_put_frame (DcVideoMixer *mixer, guint index, GstSample *sample)
 }
 
 void
-dc_video_mixer_request_keyframe (DcVideoMixer *mixer)
+dc_video_mixer_request_keyframe (DcVideoMixer *mixer, const DcVideoCodec *codec)
 {
   g_mutex_lock (&mixer->lock);
-  mixer->keyframe_wanted = TRUE;
+  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+    if (mixer->branches[i] && (codec == NULL || mixer->branches[i]->codec == codec))
+      mixer->branches[i]->keyframe_wanted = TRUE;
   mixer->stats.keyframe_requests++;
   g_mutex_unlock (&mixer->lock);
 }
@@ -398,6 +599,24 @@ dc_video_mixer_get_stats (DcVideoMixer *mixer, DcVideoMixerStats *stats)
 {
   g_mutex_lock (&mixer->lock);
   *stats = mixer->stats;
+  stats->encoders_running = 0;
+  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+    stats->encoders_running += mixer->branches[i] != NULL;
   g_mutex_unlock (&mixer->lock);
   stats->ticks_missed = mixer->ticker ? dc_ticker_get_missed (mixer->ticker) : 0;
+}
+
+gboolean
+dc_video_mixer_get_encoder_stats (DcVideoMixer *mixer, const DcVideoCodec *codec,
+                                  DcVideoEncoderStats *stats)
+{
+  g_return_val_if_fail (mixer != NULL && codec != NULL && stats != NULL, FALSE);
+  g_mutex_lock (&mixer->lock);
+  int index = find_branch (mixer, codec);
+  if (index >= 0)
+    *stats = (DcVideoEncoderStats) { .users = mixer->branches[index]->users,
+                                     .frames_encoded = mixer->branches[index]->frames_encoded,
+                                     .keyframes_forced = mixer->branches[index]->keyframes_forced };
+  g_mutex_unlock (&mixer->lock);
+  return index >= 0;
 }

@@ -7,6 +7,7 @@
 
 #include "ice-config.h"
 #include "media-profile.h"
+#include "site-media.h"
 #include "site-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_webrtc_debug);
@@ -26,12 +27,7 @@ typedef struct
   GMutex lock; /* protects everything below; streaming and mixer threads take it briefly */
   int tile_width, tile_height;
   GstElement *tile_caps; /* capsfilter of the decode branch, once the site's video arrives */
-  gboolean waiting_keyframe;
-  gboolean audio_anchored;
-  GstClockTime audio_anchor_pts;
-  guint64 audio_anchor_tick;
-  GstClockTime video_anchor_pts; /* NONE until the first frame */
-  GstClockTime video_anchor_source;
+  DcSendClock send_clock;
 } WebrtcSite;
 
 #define WEBRTC_SITE(site) ((WebrtcSite *) (site))
@@ -177,78 +173,34 @@ dc_webrtc_site_add_candidate (DcSite *site, const char *candidate, guint mline)
 
 /* ---- received media (streaming threads) ---- */
 
-static GstFlowReturn
-on_audio_sample (GstAppSink *sink, gpointer data)
-{
-  WebrtcSite *self = data;
-  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
-  if (sample == NULL)
-    return GST_FLOW_EOS;
-  GstBuffer *buffer = gst_sample_get_buffer (sample);
-  GstMapInfo map;
-  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
-    return GST_FLOW_OK;
-  dc_site_deliver_audio (&self->base, (const float *) map.data, map.size / sizeof (float));
-  gst_buffer_unmap (buffer, &map);
-  return GST_FLOW_OK;
-}
-
-static GstFlowReturn
-on_video_sample (GstAppSink *sink, gpointer data)
-{
-  WebrtcSite *self = data;
-  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (sink);
-  if (sample == NULL)
-    return GST_FLOW_EOS;
-  dc_site_deliver_video (&self->base, sample);
-  return GST_FLOW_OK;
-}
-
-static GstCaps *
-tile_caps_new (int width, int height)
-{
-  return gst_caps_new_simple ("video/x-raw", "format", G_TYPE_STRING, "I420", "width", G_TYPE_INT,
-                              width, "height", G_TYPE_INT, height, "pixel-aspect-ratio",
-                              GST_TYPE_FRACTION, 1, 1, NULL);
-}
-
 static GstElement *
 make_receive_branch (WebrtcSite *self, gboolean is_video, GError **error)
 {
-  g_autofree char *description = NULL;
-  if (is_video)
-    description = g_strdup_printf (
-        "%s request-keyframe=true wait-for-keyframe=true ! %s ! videoscale ! videoconvert ! "
-        /* delayed: frames already on their way at the old tile size still pass while the layout
-         * changes; "immediate" would fail them as not-negotiated, and that error travels up
-         * the shared receive path and silences the whole site. */
-        "capsfilter name=tile_caps caps-change-mode=delayed ! "
-        "appsink name=sink sync=false max-buffers=1 drop=true",
-        self->codec->depayloader, self->codec->decoder);
-  else
-    description = g_strdup ("rtpopusdepay ! opusdec plc=true use-inband-fec=true ! audioconvert ! "
-                            "audioresample ! audio/x-raw,format=F32LE,rate=48000,channels=1 ! "
-                            "appsink name=sink sync=false");
-  GstElement *bin = gst_parse_bin_from_description (description, TRUE, error);
+  if (!is_video)
+    return dc_site_media_audio_branch_new (&self->base,
+                                           "rtpopusdepay ! opusdec plc=true use-inband-fec=true",
+                                           error);
+  g_autofree char *depay_decode
+      = g_strdup_printf ("%s request-keyframe=true wait-for-keyframe=true ! %s",
+                         self->codec->depayloader, self->codec->decoder);
+  g_mutex_lock (&self->lock);
+  int width = self->tile_width, height = self->tile_height;
+  g_mutex_unlock (&self->lock);
+  GstElement *tile_caps = NULL;
+  GstElement *bin = dc_site_media_video_branch_new (&self->base, depay_decode, width, height,
+                                                    &tile_caps, error);
   if (bin == NULL)
     return NULL;
-
-  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (bin), "sink");
-  GstAppSinkCallbacks callbacks = { 0 };
-  callbacks.new_sample = is_video ? on_video_sample : on_audio_sample;
-  /* No reference: the pipeline is stopped before the site is freed, and a reference here
-   * would keep the site alive through its own pipeline. */
-  gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
-  if (is_video)
-    {
-      GstElement *caps_filter = gst_bin_get_by_name (GST_BIN (bin), "tile_caps");
-      g_mutex_lock (&self->lock);
-      g_autoptr (GstCaps) caps = tile_caps_new (self->tile_width, self->tile_height);
-      g_object_set (caps_filter, "caps", caps, NULL);
-      gst_clear_object (&self->tile_caps);
-      self->tile_caps = caps_filter;
-      g_mutex_unlock (&self->lock);
-    }
+  g_mutex_lock (&self->lock);
+  gst_clear_object (&self->tile_caps);
+  self->tile_caps = tile_caps;
+  /* The layout may have moved while the branch was built. */
+  gboolean resized = width != self->tile_width || height != self->tile_height;
+  width = self->tile_width;
+  height = self->tile_height;
+  g_mutex_unlock (&self->lock);
+  if (resized)
+    dc_site_media_set_tile_size (tile_caps, width, height);
   return bin;
 }
 
@@ -403,68 +355,31 @@ build_pipeline (WebrtcSite *self, const DcWebrtcSiteParams *params, GError **err
 
 /* ---- sending the mixers' output (mixer threads) ---- */
 
-/* The composition's frames carry a steady clock (video-mixer.c); each site's copy keeps those
- * intervals, shifted so its first frame lands at this pipeline's running time. */
 static void
 webrtc_push_video (DcSite *site, GstBuffer *encoded)
 {
   WebrtcSite *self = WEBRTC_SITE (site);
-  gboolean is_delta = GST_BUFFER_FLAG_IS_SET (encoded, GST_BUFFER_FLAG_DELTA_UNIT);
-  GstClockTime source_pts = GST_BUFFER_PTS (encoded);
   if (dc_site_is_closed (site))
     return;
   g_mutex_lock (&self->lock);
-  gboolean send = !(self->waiting_keyframe && is_delta) && GST_CLOCK_TIME_IS_VALID (source_pts);
-  if (send && !GST_CLOCK_TIME_IS_VALID (self->video_anchor_pts))
-    {
-      GstClockTime now = gst_element_get_current_running_time (self->pipeline);
-      self->video_anchor_pts = GST_CLOCK_TIME_IS_VALID (now) ? now : 0;
-      self->video_anchor_source = source_pts;
-    }
-  send = send && source_pts >= self->video_anchor_source;
-  GstClockTime pts = send ? self->video_anchor_pts + (source_pts - self->video_anchor_source)
-                          : GST_CLOCK_TIME_NONE;
-  if (send)
-    self->waiting_keyframe = FALSE;
+  GstClockTime pts = dc_send_clock_video (&self->send_clock, self->pipeline, encoded);
   g_mutex_unlock (&self->lock);
-  if (!send)
-    return;
-  /* The encoded picture is shared by every site: push a metadata copy (same memory). */
-  GstBuffer *copy = gst_buffer_copy (encoded);
-  GST_BUFFER_PTS (copy) = pts;
-  GST_BUFFER_DTS (copy) = pts;
-  gst_app_src_push_buffer (self->video_src, copy);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    dc_site_media_push (self->video_src, encoded, pts);
 }
 
-/* Audio packets are stamped exactly 20 ms apart from the mixer's tick number, not from when
- * they happen to be pushed: browsers' jitter buffers read timestamp jitter as loss and conceal,
- * which distorts the mix. The first packet anchors the count to this pipeline's running time. */
 static void
 webrtc_push_audio (DcSite *site, GstBuffer *opus)
 {
   WebrtcSite *self = WEBRTC_SITE (site);
   if (dc_site_is_closed (site))
     return;
-  guint64 tick = GST_BUFFER_OFFSET (opus);
   g_mutex_lock (&self->lock);
-  if (!self->audio_anchored)
-    {
-      GstClockTime now = gst_element_get_current_running_time (self->pipeline);
-      self->audio_anchor_pts = GST_CLOCK_TIME_IS_VALID (now) ? now : 0;
-      self->audio_anchor_tick = tick;
-      self->audio_anchored = TRUE;
-    }
-  GstClockTime pts = tick >= self->audio_anchor_tick
-                         ? self->audio_anchor_pts
-                               + (tick - self->audio_anchor_tick) * 20 * GST_MSECOND
-                         : GST_CLOCK_TIME_NONE;
+  GstClockTime pts = dc_send_clock_audio (&self->send_clock, self->pipeline,
+                                          GST_BUFFER_OFFSET (opus));
   g_mutex_unlock (&self->lock);
-  if (!GST_CLOCK_TIME_IS_VALID (pts))
-    return;
-  GstBuffer *copy = gst_buffer_copy (opus);
-  GST_BUFFER_PTS (copy) = pts;
-  GST_BUFFER_DTS (copy) = pts;
-  gst_app_src_push_buffer (self->audio_src, copy);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    dc_site_media_push (self->audio_src, opus, pts);
 }
 
 static void
@@ -478,8 +393,7 @@ webrtc_set_tile_size (DcSite *site, int width, int height)
   g_mutex_unlock (&self->lock);
   if (caps_filter)
     {
-      g_autoptr (GstCaps) caps = tile_caps_new (width, height);
-      g_object_set (caps_filter, "caps", caps, NULL);
+      dc_site_media_set_tile_size (caps_filter, width, height);
       gst_object_unref (caps_filter);
     }
 }
@@ -542,10 +456,10 @@ dc_webrtc_site_new (const DcWebrtcSiteParams *params, const DcSiteCallbacks *cal
   g_mutex_init (&self->lock);
   self->signals = *signals;
   self->codec = params->codec;
+  self->base.video_codec = params->codec;
   self->tile_width = params->tile_width;
   self->tile_height = params->tile_height;
-  self->waiting_keyframe = TRUE;
-  self->video_anchor_pts = GST_CLOCK_TIME_NONE;
+  dc_send_clock_init (&self->send_clock);
 
   DcSite *site = &self->base;
   if (!build_pipeline (self, params, error))

@@ -6,16 +6,10 @@
 #include <gst/gst.h>
 #include <libsoup/soup.h>
 
-#include "audio-mixer.h"
 #include "chair.h"
-#include "conference.h"
-#include "media-sync.h"
+#include "gateway-private.h"
 #include "meeting-view.h"
-#include "roster.h"
-#include "signaling.h"
-#include "teardown-pool.h"
 #include "token.h"
-#include "video-mixer.h"
 #include "webrtc-site.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_gateway_debug);
@@ -26,30 +20,6 @@ GST_DEBUG_CATEGORY_STATIC (dc_gateway_debug);
 #define LOST_AFTER_US (5 * G_USEC_PER_SEC)
 #define SETUP_GRACE_US (20 * G_USEC_PER_SEC)
 #define JITTER_LATENCY_MS 100
-/* dismiss_site's error_code when the peer is told with a bye, or not told at all (the gateway
- * is stopping: kiosk clients must come back when it starts again). */
-#define BYE (-1)
-#define QUIET (-2)
-
-struct DcGateway
-{
-  /* immutable after dc_gateway_new; freed in dc_gateway_free */
-  DcConfig *config;
-  const DcVideoCodec *codec;
-  guint n_sites;
-  DcTeardownPool *teardown;
-  DcAudioMixer *audio;      /* thread-safe; see audio-mixer.h */
-  DcVideoMixer *video;      /* thread-safe; see video-mixer.h */
-  DcRoster *roster;         /* sites read from mixer threads under its lock */
-  /* main context only */
-  DcConference *conference;
-  DcMediaSync *sync;
-  DcSignaling *signaling;
-  guint watchdog_id;
-  guint tick_id;
-  guint64 ticks;
-};
-
 static void
 broadcast (DcGateway *gateway, char *text, int except_slot)
 {
@@ -79,14 +49,15 @@ on_mixed_audio (guint slot, GstBuffer *opus, gpointer data)
 }
 
 static void
-on_composed_video (GstBuffer *encoded, gpointer data)
+on_composed_video (const DcVideoCodec *codec, GstBuffer *encoded, gpointer data)
 {
   DcGateway *gateway = data;
   DcSite *sites[DC_LAYOUT_MAX_SLOTS];
   guint n = dc_roster_ref_sites (gateway->roster, sites);
   for (guint i = 0; i < n; i++)
     {
-      dc_site_push_video (sites[i], encoded);
+      if (dc_site_get_video_codec (sites[i]) == codec)
+        dc_site_push_video (sites[i], encoded);
       dc_site_unref (sites[i]);
     }
 }
@@ -111,15 +82,15 @@ static void
 on_keyframe_wanted (DcSite *site, gpointer data)
 {
   DcGateway *gateway = data;
-  dc_video_mixer_request_keyframe (gateway->video);
+  dc_video_mixer_request_keyframe (gateway->video, dc_site_get_video_codec (site));
 }
 
 /* ---- the one way a site ends (main context) ---- */
 
 /* Everything a site leaves behind goes here: its media (closed, then torn down on the pool),
  * its peer (told why: bye with the reason, or a fatal error with error_code), its tile. */
-static void
-dismiss_site (DcGateway *gateway, guint slot, const char *reason, int error_code,
+void
+dc_gateway_dismiss_site (DcGateway *gateway, guint slot, const char *reason, int error_code,
               const char *error_message)
 {
   DcPeer *peer = NULL;
@@ -131,12 +102,18 @@ dismiss_site (DcGateway *gateway, guint slot, const char *reason, int error_code
       dc_site_close (site);
       dc_site_unref (site);
     }
+  if (gateway->slot_codec[slot])
+    {
+      dc_video_mixer_release_codec (gateway->video, gateway->slot_codec[slot]);
+      gateway->slot_codec[slot] = NULL;
+    }
+  dc_gateway_sip_hang_up (gateway, slot, reason);
   if (peer)
     {
       dc_peer_set_slot (peer, -1);
-      if (error_code == QUIET)
+      if (error_code == DC_GATEWAY_QUIET)
         ;
-      else if (error_code == BYE)
+      else if (error_code == DC_GATEWAY_BYE)
         {
           g_autofree char *bye = dc_message_new_bye (reason);
           dc_peer_send (peer, bye);
@@ -166,10 +143,10 @@ on_site_failed (DcSite *site, const char *why, gpointer data)
   if (!is_current (gateway, site))
     return;
   g_autofree char *message = g_strdup_printf ("the media connection failed: %s", why);
-  dismiss_site (gateway, dc_site_get_slot (site), "lost", DC_ERR_INTERNAL, message);
+  dc_gateway_dismiss_site (gateway, dc_site_get_slot (site), "lost", DC_ERR_INTERNAL, message);
 }
 
-static const DcSiteCallbacks site_callbacks = {
+const DcSiteCallbacks dc_gateway_site_callbacks = {
   .decoded_audio = on_decoded_audio,
   .decoded_video = on_decoded_video,
   .keyframe_wanted = on_keyframe_wanted,
@@ -225,21 +202,31 @@ start_webrtc_site (DcGateway *gateway, guint slot, GError **error)
     .stun_server = config->stun_server,
     .turn_servers = (const char *const *) config->turn_servers,
   };
-  return dc_webrtc_site_new (&params, &site_callbacks, &webrtc_signals, gateway,
+  return dc_webrtc_site_new (&params, &dc_gateway_site_callbacks, &webrtc_signals, gateway,
                              gateway->teardown, error);
 }
 
 /* A site that passed every check takes its slot: media, presence, the others are told. */
-static void
-admit_site (DcGateway *gateway, guint slot, DcPeer *peer, DcSite *site)
+void
+dc_gateway_admit_site (DcGateway *gateway, guint slot, DcPeer *peer, DcSite *site)
 {
   gint64 now = g_get_monotonic_time ();
   dc_roster_attach (gateway->roster, slot, peer, site, now);
   if (peer)
     dc_peer_set_slot (peer, slot);
+  dc_audio_mixer_set_output_format (gateway->audio, slot, dc_site_takes_pcm_audio (site)
+                                                               ? DC_AUDIO_OUTPUT_PCM
+                                                               : DC_AUDIO_OUTPUT_OPUS);
   dc_audio_mixer_set_connected (gateway->audio, slot, TRUE);
   dc_conference_set_present (gateway->conference, slot, TRUE, now);
-  dc_video_mixer_request_keyframe (gateway->video);
+  /* The codec's encoder runs while some site receives it; it starts with a keyframe. */
+  g_autoptr (GError) error = NULL;
+  const DcVideoCodec *codec = dc_site_get_video_codec (site);
+  if (codec && dc_video_mixer_use_codec (gateway->video, codec, &error))
+    gateway->slot_codec[slot] = codec;
+  else if (codec)
+    GST_ERROR ("site %s gets no picture: %s", dc_site_get_id (site), error->message);
+  dc_video_mixer_request_keyframe (gateway->video, codec);
   if (peer)
     {
       g_autofree char *welcome = dc_meeting_welcome_new (gateway->conference, slot);
@@ -300,7 +287,7 @@ handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
   if (slot < 0)
     return;
   /* The old session is closed before the new one exists: nothing of it reaches the new one. */
-  dismiss_site (gateway, slot, "replaced", BYE, NULL);
+  dc_gateway_dismiss_site (gateway, slot, "replaced", DC_GATEWAY_BYE, NULL);
 
   g_autoptr (GError) error = NULL;
   DcSite *site = start_webrtc_site (gateway, slot, &error);
@@ -312,7 +299,7 @@ handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
       return;
     }
   GST_INFO ("site %s joined from %s", dc_site_get_id (site), dc_peer_get_address (peer));
-  admit_site (gateway, slot, peer, site);
+  dc_gateway_admit_site (gateway, slot, peer, site);
 }
 
 static void
@@ -344,7 +331,7 @@ static void
 end_meeting (DcGateway *gateway)
 {
   for (guint slot = 0; slot < gateway->n_sites; slot++)
-    dismiss_site (gateway, slot, "ended", BYE, NULL);
+    dc_gateway_dismiss_site (gateway, slot, "ended", DC_GATEWAY_BYE, NULL);
   save_attendance (gateway);
   dc_attendance_clear (dc_conference_get_attendance (gateway->conference));
 }
@@ -365,7 +352,7 @@ handle_chair_message (DcGateway *gateway, DcPeer *peer, guint slot, const DcMess
   if (outcome.reply)
     dc_peer_send (peer, outcome.reply);
   if (outcome.effects & DC_CHAIR_DISMISS_TARGET)
-    dismiss_site (gateway, outcome.target, "removed", BYE, NULL);
+    dc_gateway_dismiss_site (gateway, outcome.target, "removed", DC_GATEWAY_BYE, NULL);
   if (outcome.effects & DC_CHAIR_END_MEETING)
     end_meeting (gateway);
   if (outcome.effects & DC_CHAIR_STATE_CHANGED)
@@ -393,7 +380,7 @@ handle_joined_message (DcGateway *gateway, DcPeer *peer, guint slot, const DcMes
       }
       break;
     case DC_MSG_LEAVE:
-      dismiss_site (gateway, slot, "left", BYE, NULL);
+      dc_gateway_dismiss_site (gateway, slot, "left", DC_GATEWAY_BYE, NULL);
       break;
     default:
       if (!handle_chair_message (gateway, peer, slot, message))
@@ -437,7 +424,7 @@ on_peer_closed (DcPeer *peer, gpointer data)
    * no close frame included, means its connection was lost. */
   gboolean normal = dc_peer_get_close_code (peer) == SOUP_WEBSOCKET_CLOSE_NORMAL;
   if (slot >= 0 && dc_roster_get_peer (gateway->roster, slot) == peer)
-    dismiss_site (gateway, slot, normal ? "left" : "lost", BYE, NULL);
+    dc_gateway_dismiss_site (gateway, slot, normal ? "left" : "lost", DC_GATEWAY_BYE, NULL);
 }
 
 /* GET /api/sites answers with the same object as the site-list message. */
@@ -467,7 +454,7 @@ watchdog_tick (gpointer data)
       GST_WARNING ("site %s: no media for %s; treating it as lost",
                    dc_conference_get_site (gateway->conference, slot)->id,
                    last ? "5 s" : "20 s after joining");
-      dismiss_site (gateway, slot, "lost", DC_ERR_INTERNAL,
+      dc_gateway_dismiss_site (gateway, slot, "lost", DC_ERR_INTERNAL,
                     "no media arrived from this site; join again");
     }
   return G_SOURCE_CONTINUE;
@@ -558,10 +545,11 @@ dc_gateway_new (DcConfig *config, GError **error)
     .height = config->height,
     .framerate = config->framerate,
     .bitrate_kbps = config->bitrate_kbps,
-    .codec = gateway->codec,
   };
   gateway->video = dc_video_mixer_new (&video, on_composed_video, gateway, error);
-  if (gateway->video == NULL)
+  gateway->codec_in_use = gateway->video != NULL
+                          && dc_video_mixer_use_codec (gateway->video, gateway->codec, error);
+  if (!gateway->codec_in_use)
     {
       dc_gateway_free (gateway);
       return NULL;
@@ -584,7 +572,8 @@ dc_gateway_start (DcGateway *gateway, GError **error)
 {
   if (!dc_audio_mixer_start (gateway->audio, error)
       || !dc_video_mixer_start (gateway->video, error)
-      || !dc_signaling_listen (gateway->signaling, gateway->config, error))
+      || !dc_signaling_listen (gateway->signaling, gateway->config, error)
+      || !dc_gateway_sip_start (gateway, error))
     return FALSE;
   gateway->watchdog_id = g_timeout_add (1000, watchdog_tick, gateway);
   gateway->tick_id = g_timeout_add (100, conference_tick, gateway);
@@ -603,10 +592,14 @@ dc_gateway_free (DcGateway *gateway)
   g_clear_handle_id (&gateway->tick_id, g_source_remove);
   if (gateway->sync)
     for (guint slot = 0; slot < gateway->n_sites; slot++)
-      dismiss_site (gateway, slot, "left", QUIET, NULL);
+      dc_gateway_dismiss_site (gateway, slot, "left", DC_GATEWAY_QUIET, NULL);
+  /* After the sites: the stack sends the BYEs their dismissal queued. */
+  dc_gateway_sip_stop (gateway);
   if (gateway->conference)
     save_attendance (gateway);
   g_clear_pointer (&gateway->signaling, dc_signaling_free);
+  if (gateway->codec_in_use)
+    dc_video_mixer_release_codec (gateway->video, gateway->codec);
   g_clear_pointer (&gateway->video, dc_video_mixer_free);
   g_clear_pointer (&gateway->audio, dc_audio_mixer_free);
   g_clear_pointer (&gateway->teardown, dc_teardown_pool_free);

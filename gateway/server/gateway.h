@@ -16,6 +16,8 @@ void dc_gateway_free (DcGateway *gateway);
 /* Starts the mixers and listens. */
 gboolean dc_gateway_start (DcGateway *gateway, GError **error);
 char **dc_gateway_get_urls (DcGateway *gateway);
+/* Where room systems dial ("sip:ADDRESS:PORT"), or NULL when SIP is off. */
+const char *dc_gateway_get_sip_url (DcGateway *gateway);
 /* One line of figures for logs and benchmarks. */
 char *dc_gateway_describe_stats (DcGateway *gateway);
 

@@ -39,7 +39,8 @@ class Conference:
     """A gateway on 127.0.0.1 with its own config and tokens in a temporary directory."""
 
     def __init__(self, gateway, workdir=None, width=640, height=360, framerate=15,
-                 bitrate=600, ice_base=None, extra_gateway=""):
+                 bitrate=600, ice_base=None, extra_gateway="", extra_groups="",
+                 site_lines=None):
         self.gateway_exe = gateway
         self.dir = workdir or tempfile.mkdtemp(prefix="diemcau-e2e-")
         self.port = free_port()
@@ -64,10 +65,12 @@ class Conference:
             "bitrate-kbps=64",
             "[meeting]",
             f"attendance-dir={os.path.join(self.dir, 'attendance')}",
+            extra_groups,
         ]
         for site_id, name, role, _, _ in SITES:
             lines += [f"[site:{site_id}]", f"name={name}", f"role={role}",
                       "token-hash=sha256:00:00"]
+            lines += (site_lines or {}).get(site_id, [])
         with open(self.config, "w", encoding="utf-8") as f:
             f.write("\n".join(lines) + "\n")
         self.tokens = {}

@@ -270,10 +270,12 @@ class Baresip:
                  video_color="red", video_size=(640, 360), video_fps=15,
                  srtp=False, user=None, domain=None, auth_user=None,
                  auth_pass=None, regint=0, outbound=None, answermode="auto",
-                 rtp_ports=None, keep_dir=False, extra_config=()):
+                 rtp_ports=None, keep_dir=False, extra_config=(), address="127.0.0.1"):
         if codec not in AUDIO_CODECS:
             raise ValueError("codec must be one of %s" % sorted(AUDIO_CODECS))
         self.name, self.sip_port, self.codec = name, sip_port, codec
+        # Another loopback address (127.0.0.2) makes a hall with its own source address.
+        self.address = address
         self.ctrl_port = ctrl_port or free_port()
         self.tone_hz, self.audio_file = tone_hz, audio_file
         self.video, self.video_color = video, video_color
@@ -295,7 +297,7 @@ class Baresip:
     @property
     def uri(self):
         """SIP URI other endpoints dial to reach this one directly."""
-        return "sip:%s@127.0.0.1:%d" % (self.user, self.sip_port)
+        return "sip:%s@%s:%d" % (self.user, self.address, self.sip_port)
 
     @property
     def rec_dir(self):
@@ -341,8 +343,8 @@ class Baresip:
     def config_text(self):
         lines = [
             "poll_method epoll",
-            "sip_listen 127.0.0.1:%d" % self.sip_port,
-            "net_interface 127.0.0.1",   # SDP c= 127.0.0.1, not eth0 ("lo" fails)
+            "sip_listen %s:%d" % (self.address, self.sip_port),
+            "net_interface %s" % self.address,  # SDP c= this address, not eth0 ("lo" fails)
             "call_local_timeout 120",
             "call_max_calls 4",
             "audio_player",              # no sound card: decode path still runs

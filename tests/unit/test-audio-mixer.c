@@ -4,6 +4,7 @@
 #include <gst/gst.h>
 #include <math.h>
 #include <opus.h>
+#include <string.h>
 
 #include "audio-mixer.h"
 #include "media-codec.h"
@@ -18,6 +19,7 @@ typedef struct
   GArray *decoded[N_SITES]; /* float */
   guint packets[N_SITES];
   GBytes *last_packet[N_SITES];
+  gboolean pcm[N_SITES]; /* the slot gets F32 frames, not Opus */
 } Output;
 
 static void
@@ -28,9 +30,18 @@ on_output (guint slot, GstBuffer *opus, gpointer data)
   g_assert_true (gst_buffer_map (opus, &map, GST_MAP_READ));
   float pcm[DC_AUDIO_FRAME_SAMPLES];
   g_mutex_lock (&out->lock);
-  int n = opus_decode_float (out->decoders[slot], map.data, map.size, pcm, G_N_ELEMENTS (pcm), 0);
-  g_assert_cmpint (n, ==, DC_AUDIO_FRAME_SAMPLES);
-  g_array_append_vals (out->decoded[slot], pcm, n);
+  if (out->pcm[slot])
+    {
+      g_assert_cmpuint (map.size, ==, sizeof pcm);
+      memcpy (pcm, map.data, sizeof pcm);
+    }
+  else
+    {
+      int n = opus_decode_float (out->decoders[slot], map.data, map.size, pcm,
+                                 G_N_ELEMENTS (pcm), 0);
+      g_assert_cmpint (n, ==, DC_AUDIO_FRAME_SAMPLES);
+    }
+  g_array_append_vals (out->decoded[slot], pcm, DC_AUDIO_FRAME_SAMPLES);
   out->packets[slot]++;
   g_clear_pointer (&out->last_packet[slot], g_bytes_unref);
   out->last_packet[slot] = g_bytes_new (map.data, map.size);
@@ -162,11 +173,62 @@ test_mix_minus_in_real_time (void)
   g_mutex_clear (&out.lock);
 }
 
+/* A SIP hall's slot takes its mix as samples; muted, it shares the mix of everyone with a
+ * muted WebRTC site (one as samples, one as Opus). */
+static void
+test_pcm_output (void)
+{
+  Output out = { .pcm = { FALSE, TRUE, TRUE } };
+  g_mutex_init (&out.lock);
+  for (guint i = 0; i < N_SITES; i++)
+    {
+      out.decoders[i] = opus_decoder_create (DC_AUDIO_RATE, 1, NULL);
+      out.decoded[i] = g_array_new (FALSE, FALSE, sizeof (float));
+    }
+  DcAudioMixer *mixer = dc_audio_mixer_new (N_SITES, 64, on_output, &out);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (dc_audio_mixer_start (mixer, &error));
+  for (guint i = 0; i < N_SITES; i++)
+    {
+      dc_audio_mixer_set_output_format (mixer, i, out.pcm[i] ? DC_AUDIO_OUTPUT_PCM
+                                                             : DC_AUDIO_OUTPUT_OPUS);
+      dc_audio_mixer_set_connected (mixer, i, TRUE);
+    }
+  guint64 phase = 0;
+  feed (mixer, &phase, 1000);
+  for (guint slot = 0; slot < N_SITES; slot++)
+    for (guint tone = 0; tone < N_SITES; tone++)
+      if (tone == slot)
+        g_assert_cmpfloat (tone_dbfs (&out, slot, tones[tone]), <, -50.0);
+      else
+        g_assert_cmpfloat (tone_dbfs (&out, slot, tones[tone]), >, -16.0);
+
+  dc_audio_mixer_set_gain (mixer, 0, 0.0f);
+  dc_audio_mixer_set_gain (mixer, 2, 0.0f);
+  feed (mixer, &phase, 1000);
+  /* Both muted hear site 1 (and not site 0 or 2, whose signals are out of every mix). */
+  g_assert_cmpfloat (tone_dbfs (&out, 0, tones[1]), >, -16.0);
+  g_assert_cmpfloat (tone_dbfs (&out, 2, tones[1]), >, -16.0);
+  g_assert_cmpfloat (tone_dbfs (&out, 2, tones[0]), <, -50.0);
+  g_assert_cmpfloat (tone_dbfs (&out, 1, tones[0]), <, -50.0);
+  g_assert_cmpfloat (tone_dbfs (&out, 1, tones[2]), <, -50.0);
+
+  dc_audio_mixer_free (mixer);
+  for (guint i = 0; i < N_SITES; i++)
+    {
+      opus_decoder_destroy (out.decoders[i]);
+      g_clear_pointer (&out.last_packet[i], g_bytes_unref);
+      g_array_unref (out.decoded[i]);
+    }
+  g_mutex_clear (&out.lock);
+}
+
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/audio-mixer/mix-minus-in-real-time", test_mix_minus_in_real_time);
+  g_test_add_func ("/audio-mixer/pcm-output", test_pcm_output);
   return g_test_run ();
 }

@@ -1,0 +1,33 @@
+/* A SIP hall's media: plain RTP (RTP/AVP) on its own port pairs, one rtpbin with an audio and
+ * an optional video session, the hall's codec decoded into the mixers' formats and the mixers'
+ * output encoded into the hall's codec (G.711, G.722 or Opus; H.264 or VP8 composed once by the
+ * video mixer and only payloaded here). Signaling is the SIP door's (server/sip-door.c). */
+#pragma once
+
+#include "media-codec.h"
+#include "rtp-ports.h"
+#include "sip-sdp.h"
+#include "site.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *site_id;
+  guint slot;
+  const DcSipMedia *media;       /* as negotiated; copied */
+  DcRtpPorts *audio_ports;       /* taken: the site owns the sockets from now on */
+  DcRtpPorts *video_ports;       /* taken when media->video.port != 0, else ignored */
+  const DcVideoCodec *video_codec; /* the table entry for media->video_codec, or NULL */
+  int tile_width, tile_height;
+  guint jitter_latency_ms;
+} DcSipSiteParams;
+
+DcSite *dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks,
+                         gpointer user_data, DcTeardownPool *teardown, GError **error);
+
+/* Main context: a re-INVITE moved the hall's media (new address or port, hold, resume). Codecs
+ * stay as first negotiated; a change of codec needs a new call. */
+void dc_sip_site_update (DcSite *site, const DcSipMedia *media);
+
+G_END_DECLS

@@ -1,0 +1,243 @@
+#!/usr/bin/env python3
+"""End to end: room systems join over SIP in the same meeting as a WebRTC chair.
+
+Three baresip halls call the gateway the ways a district's codec does: G.722 dialing the
+conference number with its digest credentials, PCMU dialing its own site id with digest, Opus
+dialing its site id from an address the config allows. The chair (the desktop client, WebRTC)
+hears every hall, every hall hears the chair and the other halls but never itself, the chair's
+mute takes a hall out of every mix, and a hall that hangs up leaves the meeting. Callers with a
+wrong password, an unknown number or no SIP access are refused before any media port opens, and
+garbage on the SIP port disturbs nobody.
+Usage: test_sip.py GATEWAY CLIENT
+"""
+import hashlib
+import os
+import random
+import shutil
+import socket
+import sys
+import time
+import unittest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "sip"))
+import analysis  # noqa: E402
+import conference as conf  # noqa: E402
+from sip_endpoints import Baresip, free_sip_port  # noqa: E402
+
+GATEWAY, CLIENT = sys.argv[1], sys.argv[2]
+CLIENT = os.environ.get("DC_TEST_CLIENT") or CLIENT
+CHAIR = 0
+CHAIR_TONE = conf.SITES[CHAIR][3]
+# site index, codec, how it dials ("number" = the conference number), password or None
+HALLS = {
+    "dinh-hoa": ("G722", "number", "mat-khau-dinh-hoa"),
+    "dai-tu": ("PCMU", "site", "mat-khau-dai-tu"),
+    "vo-nhai": ("opus", "site", None),  # known by its address
+}
+REFUSED = {
+    # who dials, with which password, and the status it must get
+    "phu-binh": ("sai-mat-khau", "403"),   # has a password, this is not it
+    "ha-noi": ("x", "404"),                # no such site
+    "dong-hy": ("x", "403"),               # no SIP access configured
+}
+MUTED_HALL = "dai-tu"
+# The hall known by its address calls from its own loopback address.
+OWN_ADDRESS = "127.0.0.2"
+DURATION_S = 30
+CALLS_AT_S = 2
+MUTE_AT_S = 14
+HANGUP_AT_S = 22
+SIP_PASSWORD_OF_PHU_BINH = "dung-mat-khau"
+
+
+def tone_of(site_id):
+    return next(s[3] for s in conf.SITES if s[0] == site_id)
+
+
+def ha1(site_id, password):
+    return "md5:" + hashlib.md5(f"{site_id}:diemcau:{password}".encode()).hexdigest()
+
+
+def command(at, **message):
+    import json
+    return ["--command", f"{at}:{json.dumps(message)}"]
+
+
+def send_sip_garbage(port, count=60):
+    """Malformed SIP and random bytes to the SIP port over UDP: bounded in count."""
+    rng = random.Random(9)
+    junk = [b"INVITE sip:dai-tu@127.0.0.1 SIP/2.0\r\n\r\n",
+            b"INVITE \r\nVia: ???\r\nContent-Length: 99999\r\n\r\nv=0",
+            b"BYE sip:x@127.0.0.1 SIP/2.0\r\nCall-ID: nobody\r\nCSeq: 1 BYE\r\n\r\n",
+            b"SIP/2.0 200 OK\r\n\r\n"]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        for i in range(count):
+            body = junk[i % len(junk)] if i % 2 else rng.randbytes(rng.randrange(1, 1400))
+            s.sendto(body, ("127.0.0.1", port))
+            time.sleep(0.01)
+
+
+class SipTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        artifacts = os.environ.get("DC_TEST_ARTIFACTS")
+        workdir = os.path.join(artifacts, "e2e-sip") if artifacts else None
+        if workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+            os.makedirs(workdir)
+        cls.sip_port = free_sip_port()
+        rtp_base = 42000 + (cls.sip_port % 50) * 100
+        site_lines = {site: [f"sip-ha1={ha1(site, pw)}"]
+                      for site, (_, _, pw) in HALLS.items() if pw}
+        site_lines["vo-nhai"] = [f"sip-allowed-addresses={OWN_ADDRESS}"]
+        site_lines["phu-binh"] = [f"sip-ha1={ha1('phu-binh', SIP_PASSWORD_OF_PHU_BINH)}"]
+        c = cls.conference = conf.Conference(
+            GATEWAY, workdir=workdir,
+            extra_groups=(f"[sip]\nenabled=true\nlisten-address=127.0.0.1\nport={cls.sip_port}\n"
+                          f"rtp-port-min={rtp_base}\nrtp-port-max={rtp_base + 99}"),
+            site_lines=site_lines)
+        c.start()
+        cls.started = time.time()
+        cls.chair_report = os.path.join(c.dir, "sip-chair.json")
+        chair = conf.start_site(CLIENT, c, CHAIR, DURATION_S, report=cls.chair_report,
+                                extra=command(MUTE_AT_S, type="mute", site=MUTED_HALL,
+                                              muted=True))
+        cls.halls, cls.refused = {}, {}
+        try:
+            cls.run_calls()
+        finally:
+            for hall in list(cls.halls.values()) + list(cls.refused.values()):
+                hall.stop(keep_dir=workdir)
+            cls.chair_exit = chair.wait(timeout=DURATION_S + 60)
+            cls.gateway_exit = c.stop()
+
+    @classmethod
+    def sleep_until(cls, t):
+        time.sleep(max(0.0, cls.started + t - time.time()))
+
+    @classmethod
+    def run_calls(cls):
+        cls.sleep_until(CALLS_AT_S)
+        gateway = f"127.0.0.1:{cls.sip_port}"
+        for site, (codec, dials, password) in HALLS.items():
+            hall = Baresip(site, free_sip_port(), codec=codec, tone_hz=tone_of(site), user=site,
+                           domain=gateway, auth_user=site if password else None,
+                           auth_pass=password,
+                           address="127.0.0.1" if password else OWN_ADDRESS)
+            cls.halls[site] = hall.start()
+            target = "1000" if dials == "number" else site
+            hall.dial(f"sip:{target}@{gateway}")
+        for site, (password, _) in REFUSED.items():
+            caller = Baresip(f"x-{site}", free_sip_port(), codec="PCMU", tone_hz=440, user=site,
+                             domain=gateway, auth_user=site, auth_pass=password)
+            cls.refused[site] = caller.start()
+            caller.dial(f"sip:{site}@{gateway}")
+        cls.established = {}
+        for site, hall in cls.halls.items():
+            try:
+                hall.wait_event("CALL_ESTABLISHED", timeout=10)
+                cls.established[site] = time.time() - cls.started
+            except Exception as error:  # reported by test_halls_join
+                print(f"{site}: {error}\n{hall.log_tail()}", file=sys.stderr)
+        cls.closed = {}
+        for site, caller in cls.refused.items():
+            try:
+                cls.closed[site] = caller.wait_event("CALL_CLOSED", timeout=10)
+            except Exception as error:
+                cls.closed[site] = {"param": str(error)}
+        cls.sleep_until(MUTE_AT_S - 4)
+        send_sip_garbage(cls.sip_port)
+        cls.sleep_until(HANGUP_AT_S)
+        cls.wavs = {site: hall.received_wav() for site, hall in cls.halls.items()}
+        for hall in cls.halls.values():
+            hall.hangup()
+        time.sleep(2)
+
+    # ---- helpers ----
+
+    def chair(self):
+        return conf.load_report(self.chair_report)
+
+    def probe(self, tone, start, end):
+        samples = [s for s in self.chair()["timeline"] if start <= s["t"] <= end and "probes" in s]
+        self.assertTrue(samples, f"no timeline samples in [{start}, {end}]")
+        return max(s["probes"][str(tone)] for s in samples)
+
+    def hall_window(self, site, start, end):
+        """A hall's WAV window in meeting time (its recording starts at its call)."""
+        offset = self.established[site]
+        return max(0.5, start - offset), end - start
+
+    # ---- tests ----
+
+    def test_everyone_ran(self):
+        self.assertEqual(self.chair_exit, 0)
+        self.assertEqual(self.gateway_exit, 0, self.conference.log()[-3000:])
+
+    def test_halls_join(self):
+        self.assertEqual(sorted(self.established), sorted(HALLS))
+        joined = [e["site"] for e in self.chair()["events"] if e["type"] == "site-joined"]
+        for site in HALLS:
+            self.assertIn(site, joined)
+
+    def test_chair_hears_every_hall(self):
+        for site in HALLS:
+            with self.subTest(site=site):
+                self.assertGreater(self.probe(tone_of(site), 7, MUTE_AT_S - 0.5), -40)
+
+    def test_each_hall_hears_the_others_not_itself(self):
+        for site, (codec, _, _) in HALLS.items():
+            with self.subTest(site=site, codec=codec):
+                start, duration = self.hall_window(site, 7, MUTE_AT_S - 0.5)
+                narrowband = codec == "PCMU"
+                others = [CHAIR_TONE] + [tone_of(o) for o in HALLS if o != site
+                                         and not (narrowband and tone_of(o) > 3400)]
+                levels = analysis.tone_levels(self.wavs[site], others + [tone_of(site)],
+                                              start=start, duration=duration)
+                for tone in others:
+                    self.assertGreater(levels[tone], -15, levels)
+                # Its own voice does not come back (only codec noise where it was).
+                self.assertLess(levels[tone_of(site)], -35, levels)
+                self.assertGreater(min(levels[t] for t in others) - levels[tone_of(site)], 20)
+
+    def test_chair_mute_takes_a_hall_out_of_every_mix(self):
+        tone = tone_of(MUTED_HALL)
+        before = self.probe(tone, 7, MUTE_AT_S - 0.5)
+        after = self.probe(tone, MUTE_AT_S + 2, HANGUP_AT_S - 0.5)
+        self.assertGreater(before - after, 30)
+        for site, (codec, _, _) in HALLS.items():
+            if site == MUTED_HALL or (codec == "PCMU" and tone > 3400):
+                continue
+            with self.subTest(site=site):
+                start, duration = self.hall_window(site, MUTE_AT_S + 2, HANGUP_AT_S - 0.5)
+                levels = analysis.tone_levels(self.wavs[site], [tone, CHAIR_TONE], start=start,
+                                              duration=duration)
+                self.assertLess(levels[tone], -35, levels)
+                self.assertGreater(levels[CHAIR_TONE], -15, levels)
+
+    def test_wrong_callers_are_refused_without_media(self):
+        log = self.conference.log()
+        for site, (_, status) in REFUSED.items():
+            with self.subTest(site=site):
+                self.assertIn(status, self.closed[site].get("param", ""), self.closed[site])
+                self.assertNotIn(f"site {site}: PCMU to", log)
+                self.assertNotIn(f"site {site} joined over SIP", log)
+
+    def test_hangup_leaves_the_meeting(self):
+        left = {e["site"]: e.get("reason") for e in self.chair()["events"]
+                if e["type"] == "site-left"}
+        for site in HALLS:
+            self.assertEqual(left.get(site), "left", left)
+
+    def test_garbage_on_the_sip_port_disturbs_nobody(self):
+        # The garbage went in before the mute; every hall is still heard after it.
+        for site in HALLS:
+            if site != MUTED_HALL:
+                self.assertGreater(self.probe(tone_of(site), MUTE_AT_S + 2, HANGUP_AT_S - 0.5),
+                                   -40)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0]], verbosity=2)
