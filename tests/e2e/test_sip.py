@@ -34,8 +34,9 @@ CHAIR_TONE = conf.SITES[CHAIR][3]
 HALLS = {
     "dinh-hoa": ("G722", "number", "mat-khau-dinh-hoa"),
     "dai-tu": ("PCMU", "site", "mat-khau-dai-tu"),
-    "vo-nhai": ("opus", "site", None),  # known by its address
+    "vo-nhai": ("opus", "site", None),  # known by its address; sends and receives H.264
 }
+VIDEO_HALL = "vo-nhai"
 REFUSED = {
     # who dials, with which password, and the status it must get
     "phu-binh": ("sai-mat-khau", "403"),   # has a password, this is not it
@@ -123,6 +124,7 @@ class SipTest(unittest.TestCase):
         gateway = f"127.0.0.1:{cls.sip_port}"
         for site, (codec, dials, password) in HALLS.items():
             hall = Baresip(site, free_sip_port(), codec=codec, tone_hz=tone_of(site), user=site,
+                           video=site == VIDEO_HALL, video_color="white",
                            domain=gateway, auth_user=site if password else None,
                            auth_pass=password,
                            address="127.0.0.1" if password else OWN_ADDRESS)
@@ -147,7 +149,13 @@ class SipTest(unittest.TestCase):
                 cls.closed[site] = caller.wait_event("CALL_CLOSED", timeout=10)
             except Exception as error:
                 cls.closed[site] = {"param": str(error)}
-        cls.sleep_until(MUTE_AT_S - 4)
+        cls.sleep_until(MUTE_AT_S - 5)
+        cls.snapshot = None
+        try:
+            cls.snapshot = cls.halls[VIDEO_HALL].snapshot_recv(
+                os.path.join(cls.conference.dir, "sip-hall-receives.png"))
+        except Exception as error:  # reported by test_room_system_sees_the_composition
+            print(f"snapshot: {error}", file=sys.stderr)
         send_sip_garbage(cls.sip_port)
         cls.sleep_until(HANGUP_AT_S)
         cls.wavs = {site: hall.received_wav() for site, hall in cls.halls.items()}
@@ -216,6 +224,28 @@ class SipTest(unittest.TestCase):
                                               duration=duration)
                 self.assertLess(levels[tone], -35, levels)
                 self.assertGreater(levels[CHAIR_TONE], -15, levels)
+
+    def test_room_systems_video_is_in_its_tile(self):
+        samples = [s for s in self.chair()["timeline"] if 8 <= s["t"] <= MUTE_AT_S and "tiles" in s]
+        self.assertTrue(samples)
+        colour = samples[len(samples) // 2]["tiles"][VIDEO_HALL]
+        self.assertLessEqual(conf.colour_distance(colour, "ffffff"), 48, colour)
+
+    def test_room_system_sees_the_composition(self):
+        """The H.264 picture the hall decodes: the chair large in its colour, the hall's own
+        white camera in its tile, where the layout message puts them."""
+        self.assertIsNotNone(self.snapshot)
+        layout = [m["message"] for m in self.chair()["messages"]
+                  if m["message"]["type"] == "layout" and m["t"] <= MUTE_AT_S - 5][-1]
+        tiles = {t["site"]: t for t in layout["tiles"]}
+        for site, expected in ((conf.SITES[CHAIR][0], conf.SITES[CHAIR][4]), (VIDEO_HALL, "ffffff")):
+            with self.subTest(site=site):
+                tile = tiles[site]
+                # Above the label strip at the bottom of each tile.
+                x, y = tile["x"] + tile["width"] // 2, tile["y"] + tile["height"] // 3
+                pixel = analysis.png_pixel(self.snapshot, x, y)
+                got = "%02x%02x%02x" % tuple(pixel[:3])
+                self.assertLessEqual(conf.colour_distance(got, expected), 48, (site, got))
 
     def test_wrong_callers_are_refused_without_media(self):
         log = self.conference.log()
