@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "site-media.h"
+#include "srtp-keys.h"
 #include "site-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_sip_site_debug);
@@ -51,6 +52,7 @@ typedef struct
   GstAppSrc *audio_src;
   GstAppSrc *video_src;
   ReturnPath paths[4]; /* audio RTP, audio RTCP, video RTP, video RTCP */
+  GstCaps *srtp_keys[2]; /* what srtpdec asks for, per session, when the stream is SRTP */
 
   GMutex lock; /* protects what follows */
   int tile_width, tile_height;
@@ -61,6 +63,45 @@ typedef struct
 #define SIP_SITE(site) ((SipSite *) (site))
 
 /* ---- building ---- */
+
+#define SRTP_SUITE                                                                             \
+  "srtp-cipher=(string)aes-128-icm,srtp-auth=(string)hmac-sha1-80,"                           \
+  "srtcp-cipher=(string)aes-128-icm,srtcp-auth=(string)hmac-sha1-80"
+
+/* The hall's key as caps srtpdec reads (AES_CM_128_HMAC_SHA1_80, the only suite accepted). */
+static char *
+srtp_caps_fields (const DcSipStream *stream)
+{
+  g_autofree char *key = dc_srtp_key_to_caps_value (stream->remote_key);
+  return g_strdup_printf ("srtp-key=%s," SRTP_SUITE, key);
+}
+
+/* The network side of one RTP session: udpsrc and udpsink on the session's sockets, with
+ * srtpdec and srtpenc between them and rtpbin when the stream is SDES-SRTP. */
+static char *
+session_transport (const char *kind, guint session, const char *rtp_fields,
+                   const DcSipStream *stream)
+{
+  if (!stream->srtp)
+    return g_strdup_printf (
+        "udpsrc name=%1$s_rtp_src caps=\"application/x-rtp,%3$s\" ! rtpbin.recv_rtp_sink_%2$u "
+        "udpsrc name=%1$s_rtcp_src ! rtpbin.recv_rtcp_sink_%2$u "
+        "rtpbin.send_rtp_src_%2$u ! udpsink name=%1$s_rtp_sink sync=false async=false "
+        "rtpbin.send_rtcp_src_%2$u ! udpsink name=%1$s_rtcp_sink sync=false async=false ",
+        kind, session, rtp_fields);
+  g_autofree char *keys = srtp_caps_fields (stream);
+  return g_strdup_printf (
+      "srtpdec name=%1$s_srtpdec srtpenc name=%1$s_srtpenc "
+      "udpsrc name=%1$s_rtp_src caps=\"application/x-srtp,%3$s,%4$s\" ! %1$s_srtpdec.rtp_sink "
+      "%1$s_srtpdec.rtp_src ! rtpbin.recv_rtp_sink_%2$u "
+      "udpsrc name=%1$s_rtcp_src caps=\"application/x-srtcp,%4$s\" ! %1$s_srtpdec.rtcp_sink "
+      "%1$s_srtpdec.rtcp_src ! rtpbin.recv_rtcp_sink_%2$u "
+      "rtpbin.send_rtp_src_%2$u ! %1$s_srtpenc.rtp_sink_0 "
+      "%1$s_srtpenc.rtp_src_0 ! udpsink name=%1$s_rtp_sink sync=false async=false "
+      "rtpbin.send_rtcp_src_%2$u ! %1$s_srtpenc.rtcp_sink_0 "
+      "%1$s_srtpenc.rtcp_src_0 ! udpsink name=%1$s_rtcp_sink sync=false async=false ",
+      kind, session, rtp_fields, keys);
+}
 
 static char *
 audio_description (const SipSite *self)
@@ -75,18 +116,18 @@ audio_description (const SipSite *self)
                                                   (guint64) m->ptime_ms * GST_MSECOND,
                                                   (guint64) m->ptime_ms * GST_MSECOND)
                                : g_strdup ("");
+  g_autofree char *fields = g_strdup_printf ("media=audio,payload=%u,clock-rate=%u,"
+                                             "encoding-name=%s",
+                                             m->audio.payload_type, m->audio.clock_rate,
+                                             codec->encoding_name);
+  g_autofree char *transport = session_transport ("audio", 0, fields, &m->audio);
   return g_strdup_printf (
-      "udpsrc name=audio_rtp_src caps=\"application/x-rtp,media=audio,payload=%u,"
-      "clock-rate=%u,encoding-name=%s\" ! rtpbin.recv_rtp_sink_0 "
-      "udpsrc name=audio_rtcp_src ! rtpbin.recv_rtcp_sink_0 "
-      "rtpbin.send_rtcp_src_0 ! udpsink name=audio_rtcp_sink sync=false async=false "
-      "appsrc name=audio_src is-live=true format=time max-bytes=200000 leaky-type=downstream "
+      "%s appsrc name=audio_src is-live=true format=time max-bytes=200000 "
+      "leaky-type=downstream "
       "caps=\"audio/x-raw,format=F32LE,rate=48000,channels=1,layout=interleaved\" ! "
       "audioconvert ! audioresample ! audio/x-raw,rate=%u,channels=1 ! %s pt=%u%s ! "
-      "rtpbin.send_rtp_sink_0 "
-      "rtpbin.send_rtp_src_0 ! udpsink name=audio_rtp_sink sync=false async=false ",
-      m->audio.payload_type, m->audio.clock_rate, codec->encoding_name, rate, codec->encode,
-      m->audio.payload_type, ptime);
+      "rtpbin.send_rtp_sink_0 ",
+      transport, rate, codec->encode, m->audio.payload_type, ptime);
 }
 
 static char *
@@ -105,18 +146,15 @@ video_description (const SipSite *self, const DcVideoCodec *codec)
 {
   const DcSipMedia *m = &self->media;
   g_autofree char *payloader = video_payloader (self, codec);
+  g_autofree char *fields = g_strdup_printf (
+      "media=video,payload=%u,clock-rate=90000,encoding-name=%s%s%s", m->video.payload_type,
+      codec->encoding_name, m->video_pli ? ",rtcp-fb-nack-pli=(boolean)true" : "",
+      m->video_fir ? ",rtcp-fb-ccm-fir=(boolean)true" : "");
+  g_autofree char *transport = session_transport ("video", 1, fields, &m->video);
   return g_strdup_printf (
-      "udpsrc name=video_rtp_src caps=\"application/x-rtp,media=video,payload=%u,"
-      "clock-rate=90000,encoding-name=%s%s%s\" ! rtpbin.recv_rtp_sink_1 "
-      "udpsrc name=video_rtcp_src ! rtpbin.recv_rtcp_sink_1 "
-      "rtpbin.send_rtcp_src_1 ! udpsink name=video_rtcp_sink sync=false async=false "
-      "appsrc name=video_src is-live=true format=time max-bytes=4000000 leaky-type=downstream "
-      "caps=\"%s\" ! %s name=video_pay pt=%u ! rtpbin.send_rtp_sink_1 "
-      "rtpbin.send_rtp_src_1 ! udpsink name=video_rtp_sink sync=false async=false ",
-      m->video.payload_type, codec->encoding_name,
-      m->video_pli ? ",rtcp-fb-nack-pli=(boolean)true" : "",
-      m->video_fir ? ",rtcp-fb-ccm-fir=(boolean)true" : "", codec->encoded_caps, payloader,
-      m->video.payload_type);
+      "%s appsrc name=video_src is-live=true format=time max-bytes=4000000 "
+      "leaky-type=downstream caps=\"%s\" ! %s name=video_pay pt=%u ! rtpbin.send_rtp_sink_1 ",
+      transport, codec->encoded_caps, payloader, m->video.payload_type);
 }
 
 static GstElement *
@@ -275,9 +313,41 @@ wire_video (SipSite *self)
   gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_upstream_event, self, NULL);
 }
 
-static gboolean
-build_pipeline (SipSite *self, guint latency_ms, GError **error)
+/* srtpdec asks for a key for every new SSRC; the hall has one key per stream (SDES). */
+static GstCaps *
+on_request_key (GstElement *srtpdec, guint ssrc, gpointer data)
 {
+  return gst_caps_copy (data);
+}
+
+static gboolean
+wire_srtp (SipSite *self, const char *kind, guint session, const DcSipStream *stream,
+           const char *local_key, GError **error)
+{
+  g_autoptr (GstBuffer) key = dc_srtp_key_decode (local_key);
+  g_autofree char *remote = dc_srtp_key_to_caps_value (stream->remote_key);
+  if (key == NULL || remote == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the %s stream's SRTP keys are missing or not 30 bytes", kind);
+      return FALSE;
+    }
+  g_autofree char *enc_name = g_strdup_printf ("%s_srtpenc", kind);
+  g_autofree char *dec_name = g_strdup_printf ("%s_srtpdec", kind);
+  g_autoptr (GstElement) enc = child (self, enc_name);
+  g_autoptr (GstElement) dec = child (self, dec_name);
+  g_object_set (enc, "key", key, NULL);
+  g_autofree char *caps_text = g_strdup_printf ("application/x-srtp,srtp-key=%s," SRTP_SUITE,
+                                                remote);
+  self->srtp_keys[session] = gst_caps_from_string (caps_text);
+  g_signal_connect (dec, "request-key", G_CALLBACK (on_request_key), self->srtp_keys[session]);
+  return TRUE;
+}
+
+static gboolean
+build_pipeline (SipSite *self, const DcSipSiteParams *params, GError **error)
+{
+  guint latency_ms = params->jitter_latency_ms;
   g_autofree char *audio = audio_description (self);
   g_autofree char *video = self->has_video ? video_description (self, self->base.video_codec)
                                            : g_strdup ("");
@@ -300,6 +370,11 @@ build_pipeline (SipSite *self, guint latency_ms, GError **error)
   self->audio_src = GST_APP_SRC (child (self, "audio_src"));
   if (self->has_video)
     wire_video (self);
+  if ((self->media.audio.srtp
+       && !wire_srtp (self, "audio", 0, &self->media.audio, params->audio_local_key, error))
+      || (self->has_video && self->media.video.srtp
+          && !wire_srtp (self, "video", 1, &self->media.video, params->video_local_key, error)))
+    return FALSE;
   static const char *const sources[] = { "audio_rtp_src", "audio_rtcp_src", "video_rtp_src",
                                          "video_rtcp_src" };
   for (guint i = 0; i < (self->has_video ? 4u : 2u); i++)
@@ -391,6 +466,8 @@ sip_finalize (DcSite *site)
   for (guint i = 0; i < G_N_ELEMENTS (self->paths); i++)
     gst_clear_object (&self->paths[i].sink);
   gst_clear_object (&self->tile_caps);
+  for (guint i = 0; i < G_N_ELEMENTS (self->srtp_keys); i++)
+    gst_clear_caps (&self->srtp_keys[i]);
   gst_clear_object (&self->audio_src);
   gst_clear_object (&self->video_src);
   gst_clear_object (&self->pipeline);
@@ -448,7 +525,7 @@ dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks
   dc_send_clock_init (&self->send_clock);
 
   DcSite *site = &self->base;
-  if (!build_pipeline (self, params->jitter_latency_ms, error))
+  if (!build_pipeline (self, params, error))
     {
       dc_site_close (site);
       dc_site_unref (site);

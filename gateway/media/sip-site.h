@@ -1,6 +1,6 @@
-/* A SIP hall's media: plain RTP (RTP/AVP) on its own port pairs, one rtpbin with an audio and
- * an optional video session, the hall's codec decoded into the mixers' formats and the mixers'
- * output encoded into the hall's codec (G.711, G.722 or Opus; H.264 or VP8 composed once by the
+/* A SIP hall's media: RTP on its own port pairs (plain RTP/AVP, or RTP/SAVP with SDES keys
+ * through srtpenc and srtpdec), one rtpbin with an audio and an optional video session, the
+ * hall's codec decoded into the mixers' formats and the mixers' output encoded into the hall's codec (G.711, G.722 or Opus; H.264 or VP8 composed once by the
  * video mixer and only payloaded here). Signaling is the SIP door's (server/sip-door.c). */
 #pragma once
 
@@ -21,6 +21,9 @@ typedef struct
   const DcVideoCodec *video_codec; /* the table entry for media->video_codec, or NULL */
   int tile_width, tile_height;
   guint jitter_latency_ms;
+  /* The gateway's SDES keys (base64, srtp-keys.h) for SRTP streams; the hall's are in media. */
+  const char *audio_local_key;
+  const char *video_local_key;
 } DcSipSiteParams;
 
 DcSite *dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks,

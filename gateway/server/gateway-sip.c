@@ -10,6 +10,7 @@
 #include "sip-door.h"
 #include "sip-sdp.h"
 #include "sip-site.h"
+#include "srtp-keys.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_gateway_sip_debug);
 #define GST_CAT_DEFAULT dc_gateway_sip_debug
@@ -22,6 +23,7 @@ typedef struct
 {
   char *address;
   guint audio_port, video_port;
+  char *audio_key, *video_key; /* the gateway's SDES keys (base64), for SRTP streams */
   guint64 session_id, session_version;
 } SipLeg;
 
@@ -34,7 +36,7 @@ struct DcGatewaySip
 static const DcSipPolicy policy = {
   .allow_video = TRUE,
   .allow_opus = TRUE,
-  .allow_srtp = FALSE, /* SDES-SRTP is not carried yet: RTP/SAVP offers are refused with 488 */
+  .allow_srtp = TRUE, /* SDES, AES_CM_128_HMAC_SHA1_80 */
   .require_srtp = FALSE,
 };
 
@@ -48,6 +50,8 @@ static void
 leg_clear (SipLeg *leg)
 {
   g_clear_pointer (&leg->address, g_free);
+  g_clear_pointer (&leg->audio_key, g_free);
+  g_clear_pointer (&leg->video_key, g_free);
   *leg = (SipLeg){ 0 };
 }
 
@@ -84,6 +88,8 @@ answer_new (const char *offer, gsize length, const DcSipMedia *media, SipLeg *le
     .address = leg->address,
     .audio_port = leg->audio_port,
     .video_port = leg->video_port,
+    .audio_key = media->audio.srtp ? leg->audio_key : NULL,
+    .video_key = media->video.srtp ? leg->video_key : NULL,
     .session_id = leg->session_id,
     .session_version = leg->session_version++,
     .direction = DC_SIP_SENDRECV,
@@ -115,6 +121,8 @@ start_sip_site (DcGateway *gateway, guint slot, const DcSipMedia *media, SipLeg 
     }
   DcRect tile = dc_media_sync_get_rect (gateway->sync, slot);
   leg->audio_port = audio.port;
+  leg->audio_key = media->audio.srtp ? dc_srtp_key_new () : NULL;
+  leg->video_key = media->video.srtp ? dc_srtp_key_new () : NULL;
   leg->video_port = video.port;
   DcSipSiteParams params = {
     .site_id = dc_conference_get_site (gateway->conference, slot)->id,
@@ -126,6 +134,8 @@ start_sip_site (DcGateway *gateway, guint slot, const DcSipMedia *media, SipLeg 
     .tile_width = tile.width,
     .tile_height = tile.height,
     .jitter_latency_ms = JITTER_LATENCY_MS,
+    .audio_local_key = leg->audio_key,
+    .video_local_key = leg->video_key,
   };
   DcSite *site = dc_sip_site_new (&params, &dc_gateway_site_callbacks, gateway,
                                   gateway->teardown, &error);

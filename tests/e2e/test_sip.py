@@ -32,11 +32,12 @@ CHAIR = 0
 CHAIR_TONE = conf.SITES[CHAIR][3]
 # site index, codec, how it dials ("number" = the conference number), password or None
 HALLS = {
-    "dinh-hoa": ("G722", "number", "mat-khau-dinh-hoa"),
+    "dinh-hoa": ("G722", "number", "mat-khau-dinh-hoa"),  # with SDES-SRTP, as baresip requires
     "dai-tu": ("PCMU", "site", "mat-khau-dai-tu"),
     "vo-nhai": ("opus", "site", None),  # known by its address; sends and receives H.264
 }
 VIDEO_HALL = "vo-nhai"
+SRTP_HALL = "dinh-hoa"
 REFUSED = {
     # who dials, with which password, and the status it must get
     "phu-binh": ("sai-mat-khau", "403"),   # has a password, this is not it
@@ -124,7 +125,7 @@ class SipTest(unittest.TestCase):
         gateway = f"127.0.0.1:{cls.sip_port}"
         for site, (codec, dials, password) in HALLS.items():
             hall = Baresip(site, free_sip_port(), codec=codec, tone_hz=tone_of(site), user=site,
-                           video=site == VIDEO_HALL, video_color="white",
+                           video=site == VIDEO_HALL, video_color="white", srtp=site == SRTP_HALL,
                            domain=gateway, auth_user=site if password else None,
                            auth_pass=password,
                            address="127.0.0.1" if password else OWN_ADDRESS)
@@ -159,9 +160,11 @@ class SipTest(unittest.TestCase):
         send_sip_garbage(cls.sip_port)
         cls.sleep_until(HANGUP_AT_S)
         cls.wavs = {site: hall.received_wav() for site, hall in cls.halls.items()}
+        cls.callstats = {site: hall.command("callstat")["data"] for site, hall in cls.halls.items()}
         for hall in cls.halls.values():
             hall.hangup()
         time.sleep(2)
+        cls.hall_logs = {site: hall.log_text() for site, hall in cls.halls.items()}
 
     # ---- helpers ----
 
@@ -189,6 +192,14 @@ class SipTest(unittest.TestCase):
         joined = [e["site"] for e in self.chair()["events"] if e["type"] == "site-joined"]
         for site in HALLS:
             self.assertIn(site, joined)
+
+    def test_srtp_hall_is_encrypted_both_ways(self):
+        """baresip with srtp-mand refuses plain RTP; it says so and decrypts what it hears (its
+        tones are checked with the others)."""
+        log = self.hall_logs[SRTP_HALL]
+        self.assertIn("SRTP is Enabled", log)
+        self.assertIn("audio RTP/SAVP", self.callstats[SRTP_HALL])
+        self.assertNotIn("srtp: audio: unprotect", log)  # no authentication failures
 
     def test_chair_hears_every_hall(self):
         for site in HALLS:
