@@ -14,6 +14,7 @@ typedef struct SipCall SipCall;
 #include <sofia-sip/sip_header.h>
 #include <sofia-sip/sip_status.h>
 #include <sofia-sip/su_glib.h>
+#include <sofia-sip/su_log.h>
 #include <sofia-sip/su_tag_io.h>
 
 #include "sip-admission.h"
@@ -306,6 +307,28 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, DcSipDo
 
 /* ---- construction ---- */
 
+/* The stack's own log goes to this module's debug category (GST_DEBUG=dc-sip-door:6), not to
+ * the gateway's stderr. */
+static void
+forward_stack_log (void *stream, char const *format, va_list args)
+{
+  g_autofree char *line = g_strdup_vprintf (format, args);
+  g_strchomp (line);
+  GST_LOG ("sofia: %s", line);
+}
+
+static void
+init_stack (void)
+{
+  static gsize initialised = 0;
+  if (g_once_init_enter (&initialised))
+    {
+      su_init ();
+      su_log_redirect (su_log_default, forward_stack_log, NULL);
+      g_once_init_leave (&initialised, 1);
+    }
+}
+
 static char *
 listen_url (const DcConfig *config)
 {
@@ -319,12 +342,7 @@ dc_sip_door_new (const DcConfig *config, const DcSipDoorHandlers *handlers, gpoi
                  GError **error)
 {
   GST_DEBUG_CATEGORY_INIT (dc_sip_door_debug, "dc-sip-door", 0, "diemcau SIP front door");
-  static gsize initialised = 0;
-  if (g_once_init_enter (&initialised))
-    {
-      su_init ();
-      g_once_init_leave (&initialised, 1);
-    }
+  init_stack ();
   DcSipDoor *door = g_new0 (DcSipDoor, 1);
   door->config = config;
   door->handlers = *handlers;
