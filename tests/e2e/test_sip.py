@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """End to end: room systems join over SIP in the same meeting as a WebRTC chair.
 
-Three baresip halls call the gateway the ways a district's codec does: G.722 dialing the
+Three baresip halls and a Linphone hall call the gateway the ways a district's codec does: G.722 dialing the
 conference number with its digest credentials, PCMU dialing its own site id with digest, Opus
 dialing its site id from an address the config allows. The chair (the desktop client, WebRTC)
 hears every hall, every hall hears the chair and the other halls but never itself, the chair's
@@ -24,7 +24,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "sip"))
 import analysis  # noqa: E402
 import conference as conf  # noqa: E402
-from sip_endpoints import Baresip, free_sip_port  # noqa: E402
+from sip_endpoints import Baresip, Linphone, free_sip_port  # noqa: E402
 
 GATEWAY, CLIENT = sys.argv[1], sys.argv[2]
 CLIENT = os.environ.get("DC_TEST_CLIENT") or CLIENT
@@ -37,6 +37,8 @@ HALLS = {
     "vo-nhai": ("opus", "site", None),  # known by its address; sends and receives H.264
 }
 VIDEO_HALL = "vo-nhai"
+# A second, independent SIP stack: linphonec plays a WAV of its tone and records what it hears.
+LINPHONE_HALL, LINPHONE_PASSWORD = "tp-song-cong", "mat-khau-song-cong"
 SRTP_HALL = "dinh-hoa"
 REFUSED = {
     # who dials, with which password, and the status it must get
@@ -95,6 +97,7 @@ class SipTest(unittest.TestCase):
                       for site, (_, _, pw) in HALLS.items() if pw}
         site_lines["vo-nhai"] = [f"sip-allowed-addresses={OWN_ADDRESS}"]
         site_lines["phu-binh"] = [f"sip-ha1={ha1('phu-binh', SIP_PASSWORD_OF_PHU_BINH)}"]
+        site_lines[LINPHONE_HALL] = [f"sip-ha1={ha1(LINPHONE_HALL, LINPHONE_PASSWORD)}"]
         c = cls.conference = conf.Conference(
             GATEWAY, workdir=workdir,
             extra_groups=(f"[sip]\nenabled=true\nlisten-address=127.0.0.1\nport={cls.sip_port}\n"
@@ -112,6 +115,8 @@ class SipTest(unittest.TestCase):
         finally:
             for hall in list(cls.halls.values()) + list(cls.refused.values()):
                 hall.stop(keep_dir=workdir)
+            if getattr(cls, "linphone", None):
+                cls.linphone.stop()
             cls.chair_exit = chair.wait(timeout=DURATION_S + 60)
             cls.gateway_exit = c.stop()
 
@@ -132,6 +137,13 @@ class SipTest(unittest.TestCase):
             cls.halls[site] = hall.start()
             target = "1000" if dials == "number" else site
             hall.dial(f"sip:{target}@{gateway}")
+        mic = os.path.join(cls.conference.dir, "linphone-mic.wav")
+        analysis.write_tone_wav(mic, tone_of(LINPHONE_HALL), seconds=DURATION_S, rate=16000)
+        cls.linphone_wav = os.path.join(cls.conference.dir, "linphone-hears.wav")
+        cls.linphone = Linphone(LINPHONE_HALL, free_sip_port(), play_wav=mic,
+                                record_wav=cls.linphone_wav, user=LINPHONE_HALL,
+                                auth_pass=LINPHONE_PASSWORD, realm="diemcau").start()
+        cls.linphone.call(f"sip:{LINPHONE_HALL}@{gateway}")
         for site, (password, _) in REFUSED.items():
             caller = Baresip(f"x-{site}", free_sip_port(), codec="PCMU", tone_hz=440, user=site,
                              domain=gateway, auth_user=site, auth_pass=password)
@@ -144,6 +156,11 @@ class SipTest(unittest.TestCase):
                 cls.established[site] = time.time() - cls.started
             except Exception as error:  # reported by test_halls_join
                 print(f"{site}: {error}\n{hall.log_tail()}", file=sys.stderr)
+        try:
+            cls.linphone.wait_state("connected", timeout=10)
+            cls.established[LINPHONE_HALL] = time.time() - cls.started
+        except Exception as error:
+            print(f"linphone: {error}", file=sys.stderr)
         cls.closed = {}
         for site, caller in cls.refused.items():
             try:
@@ -163,6 +180,7 @@ class SipTest(unittest.TestCase):
         cls.callstats = {site: hall.command("callstat")["data"] for site, hall in cls.halls.items()}
         for hall in cls.halls.values():
             hall.hangup()
+        cls.linphone.terminate()
         time.sleep(2)
         cls.hall_logs = {site: hall.log_text() for site, hall in cls.halls.items()}
 
@@ -188,9 +206,9 @@ class SipTest(unittest.TestCase):
         self.assertEqual(self.gateway_exit, 0, self.conference.log()[-3000:])
 
     def test_halls_join(self):
-        self.assertEqual(sorted(self.established), sorted(HALLS))
+        self.assertEqual(sorted(self.established), sorted(list(HALLS) + [LINPHONE_HALL]))
         joined = [e["site"] for e in self.chair()["events"] if e["type"] == "site-joined"]
-        for site in HALLS:
+        for site in list(HALLS) + [LINPHONE_HALL]:
             self.assertIn(site, joined)
 
     def test_srtp_hall_is_encrypted_both_ways(self):
@@ -201,8 +219,17 @@ class SipTest(unittest.TestCase):
         self.assertIn("audio RTP/SAVP", self.callstats[SRTP_HALL])
         self.assertNotIn("srtp: audio: unprotect", log)  # no authentication failures
 
+    def test_linphone_hall_hears_the_meeting(self):
+        self.assertIn(LINPHONE_HALL, self.established)
+        start, duration = self.hall_window(LINPHONE_HALL, 7, MUTE_AT_S - 0.5)
+        tones = [CHAIR_TONE, tone_of("dinh-hoa"), tone_of(LINPHONE_HALL)]
+        levels = analysis.tone_levels(self.linphone_wav, tones, start=start, duration=duration)
+        self.assertGreater(levels[CHAIR_TONE], -15, levels)
+        self.assertGreater(levels[tone_of("dinh-hoa")], -15, levels)
+        self.assertLess(levels[tone_of(LINPHONE_HALL)], -35, levels)
+
     def test_chair_hears_every_hall(self):
-        for site in HALLS:
+        for site in list(HALLS) + [LINPHONE_HALL]:
             with self.subTest(site=site):
                 self.assertGreater(self.probe(tone_of(site), 7, MUTE_AT_S - 0.5), -40)
 
@@ -269,7 +296,7 @@ class SipTest(unittest.TestCase):
     def test_hangup_leaves_the_meeting(self):
         left = {e["site"]: e.get("reason") for e in self.chair()["events"]
                 if e["type"] == "site-left"}
-        for site in HALLS:
+        for site in list(HALLS) + [LINPHONE_HALL]:
             self.assertEqual(left.get(site), "left", left)
 
     def test_garbage_on_the_sip_port_disturbs_nobody(self):

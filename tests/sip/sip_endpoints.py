@@ -561,8 +561,12 @@ class Linphone:
     }
 
     def __init__(self, name, sip_port, play_wav=None, record_wav=None,
-                 user=None, rtp_port=None, auto_answer=False, keep_dir=False):
+                 user=None, rtp_port=None, auto_answer=False, keep_dir=False,
+                 address="127.0.0.1", auth_pass=None, realm=None):
         self.name, self.sip_port = name, sip_port
+        self.address = address
+        # Digest credentials ([auth_info_0]) for a challenge from realm.
+        self.auth_pass, self.realm = auth_pass, realm
         self.user = user or name
         self.play_wav, self.record_wav = play_wav, record_wav
         self.auto_answer, self.keep_dir = auto_answer, keep_dir
@@ -575,7 +579,13 @@ class Linphone:
 
     @property
     def uri(self):
-        return "sip:%s@127.0.0.1:%d" % (self.user, self.sip_port)
+        return "sip:%s@%s:%d" % (self.user, self.address, self.sip_port)
+
+    def _auth_lines(self):
+        if not self.auth_pass:
+            return []
+        return ["[auth_info_0]", "username=%s" % self.user, "passwd=%s" % self.auth_pass,
+                "realm=%s" % (self.realm or ""), "algorithm=MD5"]
 
     def config_text(self):
         # linphonerc keys, checked against liblinphone 5.1.65 sources.
@@ -584,11 +594,11 @@ class Linphone:
             "sip_port=%d" % self.sip_port,     # UDP; TCP/TLS disabled
             "sip_tcp_port=0",
             "sip_tls_port=0",
-            "bind_address=127.0.0.1",          # SIP listening address
+            "bind_address=%s" % self.address,  # SIP listening address
             "ipv6=0",
-            "contact=sip:%s@127.0.0.1:%d" % (self.user, self.sip_port),
+            "contact=sip:%s@%s:%d" % (self.user, self.address, self.sip_port),
             "[rtp]",
-            "bind_address=127.0.0.1",          # RTP socket + SDP c= line
+            "bind_address=%s" % self.address,  # RTP socket + SDP c= line
             "audio_rtp_port=%d" % self.rtp_port,
             "[storage]",
             # Without a writable DB linphone_core_start() aborts silently
@@ -600,8 +610,7 @@ class Linphone:
             "enabled=0",
             "capture=0",
             "display=0",
-            "",
-        ])
+        ] + self._auth_lines() + [""])
 
     def start(self, timeout=10.0):
         """Write linphonerc into a temp HOME, start linphonec, set up files."""

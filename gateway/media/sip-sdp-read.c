@@ -1,27 +1,16 @@
-/* SDP offer/answer with SIP room systems (RFC 3264) on GstSDPMessage. Outside input stays cheap:
- * the text is capped, so are the m-lines read, and each m-line's attributes are read once into a
- * table of the 128 payload types RTP has, so nothing is looked up more than once per format. */
-#include "sip-sdp.h"
+/* Reading SDP from SIP room systems (RFC 3264) on GstSDPMessage: offers, and answers to the
+ * gateway's own offer. Outside input stays cheap: the text is capped, so are the m-lines read,
+ * and each m-line's attributes are read once into a table of the 128 payload types RTP has, so
+ * nothing is looked up more than once per format. Writing is in sip-sdp-write.c. */
+#include "sip-sdp-private.h"
 
-#include <gst/gst.h>
-#include <gst/sdp/sdp.h>
 #include <string.h>
-
-GST_DEBUG_CATEGORY_STATIC (dc_sip_sdp_debug);
-#define GST_CAT_DEFAULT dc_sip_sdp_debug
 
 /* A Poly listing every codec it has sends about 4 KiB; SIP over UDP cannot carry 64. */
 #define MAX_SDP_BYTES (64 * 1024)
 #define MAX_MEDIA_LINES 16
 #define MAX_NAMES_IN_ERROR 8
 #define N_PAYLOAD_TYPES 128
-#define DEFAULT_PTIME_MS 20
-#define MAX_H264_LEVEL 0x1f /* 3.1 (720p30): the most the gateway asks to receive */
-#define SRTP_SUITE "AES_CM_128_HMAC_SHA1_80"
-#define SRTP_KEY_BYTES 30        /* 128-bit master key and 112-bit master salt */
-#define SRTP_KEY_BASE64_CHARS 40 /* 30 bytes, no padding */
-#define OFFER_CRYPTO_TAG 1
-#define OFFER_TELEPHONE_EVENT_PT 101
 
 typedef enum
 {
@@ -29,19 +18,8 @@ typedef enum
   READ_ANSWER,
 } ReadMode;
 
-typedef struct
-{
-  DcSipAudioCodec codec;
-  const char *name; /* the a=rtpmap encoding name, compared without case */
-  guint clock_rate;
-  guint sample_rate;
-  const char *rtpmap; /* as the gateway writes it */
-  const char *fmtp;   /* or NULL */
-  guint offer_pt;
-} AudioCodecInfo;
-
 /* In the gateway's order of preference, indexed by DcSipAudioCodec. */
-static const AudioCodecInfo audio_codecs[] = {
+const DcSipAudioCodecInfo dc_sip_sdp_audio_codecs[] = {
   { DC_SIP_AUDIO_OPUS, "opus", 48000, 48000, "opus/48000/2", "minptime=10;useinbandfec=1", 111 },
   { DC_SIP_AUDIO_G722, "G722", 8000, 16000, "G722/8000", NULL, 9 },
   { DC_SIP_AUDIO_PCMU, "PCMU", 8000, 8000, "PCMU/8000", NULL, 0 },
@@ -58,25 +36,6 @@ static const struct
   { 0, "PCMU", 8000 },   { 3, "GSM", 8000 },    { 4, "G723", 8000 },   { 8, "PCMA", 8000 },
   { 9, "G722", 8000 },   { 13, "CN", 8000 },    { 15, "G728", 8000 },  { 18, "G729", 8000 },
   { 26, "JPEG", 90000 }, { 31, "H261", 90000 }, { 34, "H263", 90000 },
-};
-
-/* The gateway's video offer: H.264 constrained baseline 3.1 in both packetization modes. */
-static const struct
-{
-  guint pt;
-  const char *rtpmap;
-  const char *fmtp;
-} offered_video[] = {
-  { 102, "H264/90000", "profile-level-id=42e01f;packetization-mode=1" },
-  { 103, "H264/90000", "profile-level-id=42e01f;packetization-mode=0" },
-  { 96, "VP8/90000", NULL },
-};
-
-static const char *const direction_names[] = {
-  [DC_SIP_SENDRECV] = "sendrecv",
-  [DC_SIP_SENDONLY] = "sendonly",
-  [DC_SIP_RECVONLY] = "recvonly",
-  [DC_SIP_INACTIVE] = "inactive",
 };
 
 /* What one m-line's attributes say about one payload type; strings point into the message. */
@@ -129,18 +88,6 @@ dc_sip_sdp_error_quark (void)
 }
 
 static void
-ensure_debug_category (void)
-{
-  static gsize initialized = 0;
-
-  if (g_once_init_enter (&initialized))
-    {
-      GST_DEBUG_CATEGORY_INIT (dc_sip_sdp_debug, "dc-sip-sdp", 0, "SDP with SIP room systems");
-      g_once_init_leave (&initialized, 1);
-    }
-}
-
-static void
 stream_clear (DcSipStream *stream)
 {
   g_free (stream->address);
@@ -161,42 +108,22 @@ dc_sip_media_clear (DcSipMedia *media)
 const char *
 dc_sip_audio_codec_name (DcSipAudioCodec codec)
 {
-  g_return_val_if_fail ((guint)codec < G_N_ELEMENTS (audio_codecs), NULL);
-  return audio_codecs[codec].name;
+  g_return_val_if_fail ((guint)codec < G_N_ELEMENTS (dc_sip_sdp_audio_codecs), NULL);
+  return dc_sip_sdp_audio_codecs[codec].name;
 }
 
 guint
 dc_sip_audio_codec_sample_rate (DcSipAudioCodec codec)
 {
-  g_return_val_if_fail ((guint)codec < G_N_ELEMENTS (audio_codecs), 0);
-  return audio_codecs[codec].sample_rate;
-}
-
-static gboolean
-direction_sends (DcSipDirection direction)
-{
-  return direction == DC_SIP_SENDRECV || direction == DC_SIP_SENDONLY;
-}
-
-static gboolean
-direction_receives (DcSipDirection direction)
-{
-  return direction == DC_SIP_SENDRECV || direction == DC_SIP_RECVONLY;
-}
-
-static DcSipDirection
-direction_from (gboolean sends, gboolean receives)
-{
-  if (sends)
-    return receives ? DC_SIP_SENDRECV : DC_SIP_SENDONLY;
-  return receives ? DC_SIP_RECVONLY : DC_SIP_INACTIVE;
+  g_return_val_if_fail ((guint)codec < G_N_ELEMENTS (dc_sip_sdp_audio_codecs), 0);
+  return dc_sip_sdp_audio_codecs[codec].sample_rate;
 }
 
 static gboolean
 direction_from_key (const char *key, DcSipDirection *direction)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (direction_names); i++)
-    if (g_strcmp0 (key, direction_names[i]) == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (dc_sip_sdp_direction_names); i++)
+    if (g_strcmp0 (key, dc_sip_sdp_direction_names[i]) == 0)
       {
         *direction = i;
         return TRUE;
@@ -333,12 +260,12 @@ encoding_is (const MediaAttributes *attrs, guint pt, const char *name, guint clo
 static guint
 audio_rank (const MediaAttributes *attrs, guint pt, const DcSipPolicy *policy)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (audio_codecs); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (dc_sip_sdp_audio_codecs); i++)
     {
-      const AudioCodecInfo *codec = &audio_codecs[i];
+      const DcSipAudioCodecInfo *codec = &dc_sip_sdp_audio_codecs[i];
       if ((codec->codec != DC_SIP_AUDIO_OPUS || policy->allow_opus)
           && encoding_is (attrs, pt, codec->name, codec->clock_rate))
-        return G_N_ELEMENTS (audio_codecs) - i;
+        return N_AUDIO_CODECS - i;
     }
   return 0;
 }
@@ -472,21 +399,6 @@ describe_formats (const GstSDPMedia *m, const MediaAttributes *attrs)
   return count ? g_string_free (g_steal_pointer (&names), FALSE) : g_strdup ("nothing");
 }
 
-static gboolean
-key_is_valid (const char *key, gsize length)
-{
-  gsize decoded_length = 0;
-
-  if (length != SRTP_KEY_BASE64_CHARS)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (key[i]) && key[i] != '+' && key[i] != '/')
-      return FALSE;
-  g_autofree char *text = g_strndup (key, length);
-  g_autofree guchar *decoded = g_base64_decode (text, &decoded_length);
-  return decoded_length == SRTP_KEY_BYTES;
-}
-
 /* "2^31" or a plain number of packets. */
 static gboolean
 lifetime_is_valid (const char *lifetime)
@@ -526,7 +438,7 @@ parse_crypto (const char *value, guint *tag, char **key)
   guint n_parts = g_strv_length (parts);
   if (n_parts == 0 || n_parts > 2 || (n_parts == 2 && !lifetime_is_valid (parts[1])))
     return FALSE;
-  if (!key_is_valid (parts[0], strlen (parts[0])))
+  if (!dc_sip_sdp_key_is_valid (parts[0], strlen (parts[0])))
     return FALSE;
   *tag = number;
   *key = g_strdup (parts[0]);
@@ -626,7 +538,7 @@ remote_direction (const GstSDPMessage *msg, const MediaAttributes *attrs, const 
       if (direction_from_key (gst_sdp_message_get_attribute (msg, i)->key, &direction))
         break;
   if (strcmp (address, "0.0.0.0") == 0 || strcmp (address, "::") == 0)
-    direction = direction_from (direction_sends (direction), FALSE);
+    direction = dc_sip_sdp_direction_from (dc_sip_sdp_sends (direction), FALSE);
   return direction;
 }
 
@@ -684,8 +596,8 @@ read_audio (const GstSDPMessage *msg, guint index, ReadMode mode, const DcSipPol
   if (!read_address (msg, m, "audio", &stream, error))
     return FALSE;
 
-  const AudioCodecInfo *codec
-      = &audio_codecs[G_N_ELEMENTS (audio_codecs) - audio_rank (attrs, pt, policy)];
+  const DcSipAudioCodecInfo *codec
+      = &dc_sip_sdp_audio_codecs[N_AUDIO_CODECS - audio_rank (attrs, pt, policy)];
   stream.port = gst_sdp_media_get_port (m);
   stream.payload_type = pt;
   stream.clock_rate = codec->clock_rate;
@@ -697,7 +609,7 @@ read_audio (const GstSDPMessage *msg, guint index, ReadMode mode, const DcSipPol
   media->telephone_event_pt = find_telephone_event (m, attrs);
   media->ptime_ms = read_ptime (msg, attrs);
   GST_DEBUG ("audio: %s pt %u at %s:%u, %s%s", codec->name, pt, media->audio.address,
-             media->audio.port, direction_names[media->audio.direction],
+             media->audio.port, dc_sip_sdp_direction_names[media->audio.direction],
              media->audio.srtp ? ", SRTP" : "");
   return TRUE;
 }
@@ -768,8 +680,8 @@ read_video (const GstSDPMessage *msg, guint index, ReadMode mode, const DcSipPol
 }
 
 /* GstSDPMessage reads anything; this refuses what is not SDP or would cost too much. */
-static GstSDPMessage *
-parse_sdp (const char *text, gsize length, const char *what, GError **error)
+GstSDPMessage *
+dc_sip_sdp_parse (const char *text, gsize length, const char *what, GError **error)
 {
   g_autoptr (GstSDPMessage) msg = NULL;
 
@@ -819,8 +731,8 @@ read_sdp (const char *text, gsize length, ReadMode mode, const DcSipPolicy *poli
   g_auto (DcSipMedia) result = { 0 };
   g_autofree char *audio_refusal = NULL;
 
-  ensure_debug_category ();
-  g_autoptr (GstSDPMessage) msg = parse_sdp (text, length, what, error);
+  dc_sip_sdp_init_debug ();
+  g_autoptr (GstSDPMessage) msg = dc_sip_sdp_parse (text, length, what, error);
   if (msg == NULL)
     return FALSE;
   for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++)
@@ -871,234 +783,4 @@ dc_sip_sdp_read_answer (const char *text, gsize length, const DcSipPolicy *polic
   g_return_val_if_fail (policy != NULL && media != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
   return read_sdp (text, length, READ_ANSWER, policy, media, error);
-}
-
-/* Writing. */
-
-static const char *
-address_type (const char *address)
-{
-  return strchr (address, ':') ? "IP6" : "IP4";
-}
-
-static GstSDPMessage *
-new_session (const DcSipLocal *local)
-{
-  GstSDPMessage *msg = NULL;
-  const char *type = address_type (local->address);
-  g_autofree char *id = g_strdup_printf ("%" G_GUINT64_FORMAT, local->session_id);
-  g_autofree char *version = g_strdup_printf ("%" G_GUINT64_FORMAT, local->session_version);
-
-  gst_sdp_message_new (&msg);
-  gst_sdp_message_set_version (msg, "0");
-  gst_sdp_message_set_origin (msg, "diemcau", id, version, "IN", type, local->address);
-  gst_sdp_message_set_session_name (msg, "diemcau");
-  gst_sdp_message_set_connection (msg, "IN", type, local->address, 0, 0);
-  gst_sdp_message_add_time (msg, "0", "0", NULL);
-  return msg;
-}
-
-static void
-start_media (GstSDPMedia *m, const char *kind, guint port, const char *proto)
-{
-  memset (m, 0, sizeof *m); /* init frees what it finds */
-  gst_sdp_media_init (m);
-  gst_sdp_media_set_media (m, kind);
-  gst_sdp_media_set_port_info (m, port, 1);
-  gst_sdp_media_set_proto (m, proto);
-}
-
-static void
-add_payload_format (GstSDPMedia *m, guint pt)
-{
-  char text[8];
-  g_snprintf (text, sizeof text, "%u", pt);
-  gst_sdp_media_add_format (m, text);
-}
-
-static void
-add_payload_attribute (GstSDPMedia *m, const char *key, guint pt, const char *value)
-{
-  g_autofree char *text = g_strdup_printf ("%u %s", pt, value);
-  gst_sdp_media_add_attribute (m, key, text);
-}
-
-static void
-add_rtpmap (GstSDPMedia *m, guint pt, const char *rtpmap, const char *fmtp)
-{
-  add_payload_attribute (m, "rtpmap", pt, rtpmap);
-  if (fmtp)
-    add_payload_attribute (m, "fmtp", pt, fmtp);
-}
-
-static void
-add_crypto (GstSDPMedia *m, guint tag, const char *key)
-{
-  g_autofree char *value = g_strdup_printf ("%u " SRTP_SUITE " inline:%s", tag, key);
-  gst_sdp_media_add_attribute (m, "crypto", value);
-}
-
-/* What the gateway does, as the remote's direction mirrored and limited by the local one. */
-static DcSipDirection
-answer_direction (DcSipDirection remote, DcSipDirection local)
-{
-  return direction_from (direction_receives (remote) && direction_sends (local),
-                         direction_sends (remote) && direction_receives (local));
-}
-
-static void
-answer_audio (GstSDPMedia *m, const GstSDPMedia *offered, const DcSipMedia *media,
-              const DcSipLocal *local)
-{
-  const AudioCodecInfo *codec = &audio_codecs[media->audio_codec];
-  g_autofree char *ptime
-      = g_strdup_printf ("%u", media->ptime_ms ? media->ptime_ms : DEFAULT_PTIME_MS);
-
-  start_media (m, "audio", local->audio_port, gst_sdp_media_get_proto (offered));
-  add_payload_format (m, media->audio.payload_type);
-  add_rtpmap (m, media->audio.payload_type, codec->rtpmap, codec->fmtp);
-  if (media->telephone_event_pt)
-    {
-      add_payload_format (m, media->telephone_event_pt);
-      add_rtpmap (m, media->telephone_event_pt, "telephone-event/8000", "0-15");
-    }
-  gst_sdp_media_add_attribute (m, "ptime", ptime);
-  gst_sdp_media_add_attribute (
-      m, direction_names[answer_direction (media->audio.direction, local->direction)], NULL);
-  if (media->audio.srtp)
-    add_crypto (m, media->audio.crypto_tag, local->audio_key);
-}
-
-static void
-answer_video (GstSDPMedia *m, const GstSDPMedia *offered, const DcSipMedia *media,
-              const DcSipLocal *local)
-{
-  guint pt = media->video.payload_type;
-
-  start_media (m, "video", local->video_port, gst_sdp_media_get_proto (offered));
-  add_payload_format (m, pt);
-  if (media->video_codec == DC_SIP_VIDEO_VP8)
-    add_rtpmap (m, pt, "VP8/90000", NULL);
-  else
-    {
-      g_autofree char *fmtp = g_strdup_printf (
-          "profile-level-id=%02x%02x%02x;packetization-mode=%u", media->h264_profile_idc & 0xff,
-          media->h264_profile_iop & 0xff, MIN (media->h264_level_idc, MAX_H264_LEVEL) & 0xff,
-          media->h264_packetization_mode);
-      add_rtpmap (m, pt, "H264/90000", fmtp);
-    }
-  if (media->video_pli)
-    add_payload_attribute (m, "rtcp-fb", pt, "nack pli");
-  if (media->video_fir)
-    add_payload_attribute (m, "rtcp-fb", pt, "ccm fir");
-  gst_sdp_media_add_attribute (
-      m, direction_names[answer_direction (media->video.direction, local->direction)], NULL);
-  if (media->video.srtp)
-    add_crypto (m, media->video.crypto_tag, local->video_key);
-}
-
-/* RFC 3264 §6: a refused stream keeps its place, with port 0 and one of the offered formats. */
-static void
-answer_refused (GstSDPMedia *m, const GstSDPMedia *offered)
-{
-  const char *kind = gst_sdp_media_get_media (offered);
-  const char *proto = gst_sdp_media_get_proto (offered);
-  const char *format
-      = gst_sdp_media_formats_len (offered) ? gst_sdp_media_get_format (offered, 0) : NULL;
-
-  start_media (m, kind && *kind ? kind : "application", 0, proto && *proto ? proto : "RTP/AVP");
-  gst_sdp_media_add_format (m, format && *format ? format : "0");
-}
-
-char *
-dc_sip_sdp_answer_new (const char *offer_text, gsize offer_length, const DcSipMedia *media,
-                       const DcSipLocal *local)
-{
-  g_return_val_if_fail (media != NULL && local != NULL && local->address != NULL, NULL);
-  g_return_val_if_fail (!media->audio.srtp || local->audio_key != NULL, NULL);
-  g_return_val_if_fail (!media->video.srtp || local->video_key != NULL, NULL);
-  ensure_debug_category ();
-
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstSDPMessage) offer = parse_sdp (offer_text, offer_length, "offer", &error);
-  if (offer == NULL)
-    {
-      GST_WARNING ("no answer: %s", error->message);
-      return NULL;
-    }
-  g_autoptr (GstSDPMessage) answer = new_session (local);
-  for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
-    {
-      const GstSDPMedia *offered = gst_sdp_message_get_media (offer, i);
-      GstSDPMedia m;
-
-      if (media->audio.port && media->audio.mline == i && local->audio_port)
-        answer_audio (&m, offered, media, local);
-      else if (media->video.port && media->video.mline == i && local->video_port)
-        answer_video (&m, offered, media, local);
-      else
-        answer_refused (&m, offered);
-      gst_sdp_message_add_media (answer, &m); /* takes what m holds */
-    }
-  return gst_sdp_message_as_text (answer);
-}
-
-static void
-offer_audio (GstSDPMedia *m, const DcSipPolicy *policy, const DcSipLocal *local)
-{
-  g_autofree char *ptime = g_strdup_printf ("%u", DEFAULT_PTIME_MS);
-
-  start_media (m, "audio", local->audio_port, local->audio_key ? "RTP/SAVP" : "RTP/AVP");
-  for (guint i = 0; i < G_N_ELEMENTS (audio_codecs); i++)
-    if (audio_codecs[i].codec != DC_SIP_AUDIO_OPUS || policy->allow_opus)
-      {
-        add_payload_format (m, audio_codecs[i].offer_pt);
-        add_rtpmap (m, audio_codecs[i].offer_pt, audio_codecs[i].rtpmap, audio_codecs[i].fmtp);
-      }
-  add_payload_format (m, OFFER_TELEPHONE_EVENT_PT);
-  add_rtpmap (m, OFFER_TELEPHONE_EVENT_PT, "telephone-event/8000", "0-15");
-  gst_sdp_media_add_attribute (m, "ptime", ptime);
-  gst_sdp_media_add_attribute (m, direction_names[local->direction], NULL);
-  if (local->audio_key)
-    add_crypto (m, OFFER_CRYPTO_TAG, local->audio_key);
-}
-
-static void
-offer_video (GstSDPMedia *m, const DcSipLocal *local)
-{
-  start_media (m, "video", local->video_port, local->video_key ? "RTP/SAVP" : "RTP/AVP");
-  for (guint i = 0; i < G_N_ELEMENTS (offered_video); i++)
-    {
-      add_payload_format (m, offered_video[i].pt);
-      add_rtpmap (m, offered_video[i].pt, offered_video[i].rtpmap, offered_video[i].fmtp);
-    }
-  gst_sdp_media_add_attribute (m, "rtcp-fb", "* nack");
-  gst_sdp_media_add_attribute (m, "rtcp-fb", "* nack pli");
-  gst_sdp_media_add_attribute (m, "rtcp-fb", "* ccm fir");
-  gst_sdp_media_add_attribute (m, direction_names[local->direction], NULL);
-  if (local->video_key)
-    add_crypto (m, OFFER_CRYPTO_TAG, local->video_key);
-}
-
-char *
-dc_sip_sdp_offer_new (const DcSipPolicy *policy, const DcSipLocal *local)
-{
-  GstSDPMedia m;
-
-  g_return_val_if_fail (policy != NULL && local != NULL && local->address != NULL, NULL);
-  g_return_val_if_fail (
-      local->audio_key == NULL || key_is_valid (local->audio_key, strlen (local->audio_key)), NULL);
-  g_return_val_if_fail (
-      local->video_key == NULL || key_is_valid (local->video_key, strlen (local->video_key)), NULL);
-  ensure_debug_category ();
-
-  g_autoptr (GstSDPMessage) offer = new_session (local);
-  offer_audio (&m, policy, local);
-  gst_sdp_message_add_media (offer, &m);
-  if (policy->allow_video && local->video_port)
-    {
-      offer_video (&m, local);
-      gst_sdp_message_add_media (offer, &m);
-    }
-  return gst_sdp_message_as_text (offer);
 }
