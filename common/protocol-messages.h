@@ -33,6 +33,8 @@ typedef struct
   gboolean muted;
   gboolean video;
   int hand;           /* 1-based place in the queue, 0 when no hand is raised */
+  gboolean dialable;  /* the gateway can call its room system */
+  const char *call;   /* "none", "calling", "failed" */
 } DcSiteStateEntry;
 
 typedef struct

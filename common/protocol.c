@@ -94,6 +94,8 @@ static const FieldSpec site_state_fields[] = {
   F_BOOL ("muted", REQ),
   F_BOOL ("video", REQ),
   F_INT ("hand", REQ, 0, 64),
+  F_STR ("call", OPT, SHORT_STRING_MAX),
+  F_BOOL ("dialable", OPT),
   F_END,
 };
 
@@ -135,6 +137,9 @@ static const MsgSpec msg_specs[] = {
     { F_STR ("layout", REQ, SHORT_STRING_MAX), F_END }, NULL },
   [DC_MSG_END_MEETING] = { "end-meeting", FROM_SITE, { F_END }, NULL },
   [DC_MSG_GET_ATTENDANCE] = { "get-attendance", FROM_SITE, { F_END }, NULL },
+  [DC_MSG_CALL_SITE] = { "call-site", FROM_SITE,
+    { F_STR ("site", REQ, SHORT_STRING_MAX), F_END }, NULL },
+  [DC_MSG_CALL_ALL] = { "call-all", FROM_SITE, { F_END }, NULL },
   [DC_MSG_WELCOME] = { "welcome", FROM_GATEWAY,
                        { F_INT ("protocol", REQ, G_MININT64, G_MAXINT64),
                          F_STR ("site", REQ, SHORT_STRING_MAX),
@@ -205,6 +210,7 @@ static const char *const error_names[] = {
   [DC_ERR_BAD_SDP] = "bad-sdp",
   [DC_ERR_INTERNAL] = "internal",
   [DC_ERR_NOT_PRESENT] = "not-present",
+  [DC_ERR_NOT_DIALABLE] = "not-dialable",
   [DC_ERR_NOTHING_TO_DO] = "nothing-to-do",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (error_names) == DC_ERR_N_CODES);

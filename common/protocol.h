@@ -35,6 +35,8 @@ typedef enum
   DC_MSG_SET_LAYOUT,     /* layout:string */
   DC_MSG_END_MEETING,    /* (none) */
   DC_MSG_GET_ATTENDANCE, /* (none) */
+  DC_MSG_CALL_SITE,      /* site:string: the gateway dials the hall's room system (sip-uri) */
+  DC_MSG_CALL_ALL,       /* (none): every dialable hall that is not present */
   /* gateway -> site */
   DC_MSG_WELCOME,     /* protocol:int site:string name:string role:string sites:array */
   DC_MSG_OFFER,       /* sdp:string */
@@ -78,6 +80,7 @@ typedef enum
   DC_ERR_INTERNAL,          /* "internal" */
   DC_ERR_NOT_PRESENT,       /* "not-present": the target site is not connected */
   DC_ERR_NOTHING_TO_DO,     /* "nothing-to-do": e.g. lowering a hand that is not raised */
+  DC_ERR_NOT_DIALABLE,      /* "not-dialable": the site has no sip-uri, or SIP is off */
   DC_ERR_N_CODES
 } DcErrorCode;
 

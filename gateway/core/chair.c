@@ -109,6 +109,22 @@ do_get_attendance (Command *c)
   return DC_COMMAND_OK;
 }
 
+static DcCommandResult
+do_call_site (Command *c)
+{
+  DcCommandResult result = dc_conference_call_site (c->conference, c->sender, c->outcome->target);
+  if (result == DC_COMMAND_OK)
+    c->outcome->calls[c->outcome->n_calls++] = c->outcome->target;
+  return result;
+}
+
+static DcCommandResult
+do_call_all (Command *c)
+{
+  return dc_conference_call_absent (c->conference, c->sender, c->outcome->calls,
+                                    &c->outcome->n_calls);
+}
+
 typedef struct
 {
   DcMsgType type;
@@ -130,6 +146,8 @@ static const CommandSpec commands[] = {
   { DC_MSG_SET_LAYOUT, do_set_layout, DC_CHAIR_STATE_CHANGED },
   { DC_MSG_END_MEETING, do_end_meeting, DC_CHAIR_END_MEETING },
   { DC_MSG_GET_ATTENDANCE, do_get_attendance, 0 },
+  { DC_MSG_CALL_SITE, do_call_site, DC_CHAIR_CALL | DC_CHAIR_STATE_CHANGED },
+  { DC_MSG_CALL_ALL, do_call_all, DC_CHAIR_CALL | DC_CHAIR_STATE_CHANGED },
 };
 
 static void
@@ -151,6 +169,11 @@ set_refusal (DcChairOutcome *outcome, DcCommandResult result, const DcMessage *m
     case DC_COMMAND_NOT_PRESENT:
       outcome->error_code = DC_ERR_NOT_PRESENT;
       outcome->refusal = g_strdup_printf ("the site \"%s\" is not connected", site ? site : "");
+      break;
+    case DC_COMMAND_NOT_DIALABLE:
+      outcome->error_code = DC_ERR_NOT_DIALABLE;
+      outcome->refusal = g_strdup_printf ("the site \"%s\" has no room system to call "
+                                          "(no sip-uri, or SIP is off)", site ? site : "");
       break;
     default:
       outcome->error_code = DC_ERR_NOTHING_TO_DO;

@@ -1,5 +1,5 @@
 /* Chairing commands from sites (hand raising, floor, mutes, video, lock, removal, layout, end
- * of the meeting, attendance) applied to the conference, as a table. Pure: the outcome says what
+ * of the meeting, attendance, calling halls' room systems) applied to the conference, as a table. Pure: the outcome says what
  * the server must do next (tell the sender why not, dismiss a site, end the meeting, broadcast
  * the new state), and the server does it. */
 #pragma once
@@ -14,6 +14,7 @@ typedef enum
   DC_CHAIR_STATE_CHANGED = 1 << 0, /* broadcast the state, make the media follow */
   DC_CHAIR_DISMISS_TARGET = 1 << 1, /* the target was removed: end its site, bye "removed" */
   DC_CHAIR_END_MEETING = 1 << 2,   /* every site gets bye "ended"; attendance saved, cleared */
+  DC_CHAIR_CALL = 1 << 3,          /* dial the halls in calls[] (call-site, call-all) */
 } DcChairEffects;
 
 typedef struct
@@ -24,6 +25,8 @@ typedef struct
   char *reply;            /* a message for the sender only (attendance), or NULL */
   int target;             /* the "site" field as a slot, -1 when absent */
   DcChairEffects effects;
+  guint calls[DC_LAYOUT_MAX_SLOTS]; /* with DC_CHAIR_CALL: the slots to dial */
+  guint n_calls;
 } DcChairOutcome;
 
 /* FALSE when the message is not a chairing command (outcome untouched). */

@@ -9,6 +9,7 @@ typedef struct
   gboolean removed;       /* by the chair, for the rest of this meeting */
   gboolean joined_before; /* in this meeting: may come back while the conference is locked */
   gint64 hand_raised_at;  /* 0 = hand down */
+  DcCallState call;
 } SiteState;
 
 struct DcConference
@@ -629,4 +630,61 @@ int
 dc_conference_get_speaking (const DcConference *conference)
 {
   return conference->speaking;
+}
+
+/* ---- calling halls (the gateway dials their room systems) ---- */
+
+const char *
+dc_call_state_to_string (DcCallState state)
+{
+  static const char *const names[] = { "none", "calling", "failed" };
+  return state < G_N_ELEMENTS (names) ? names[state] : "none";
+}
+
+gboolean
+dc_conference_is_dialable (const DcConference *conference, guint slot)
+{
+  g_return_val_if_fail (slot < conference->n_sites, FALSE);
+  return conference->config->sip_enabled && site_config (conference, slot)->sip_uri != NULL;
+}
+
+DcCommandResult
+dc_conference_call_site (DcConference *conference, guint sender, guint target)
+{
+  DcCommandResult result = check_moderation (conference, sender, target, FALSE);
+  if (result != DC_COMMAND_OK)
+    return result;
+  if (!dc_conference_is_dialable (conference, target))
+    return DC_COMMAND_NOT_DIALABLE;
+  const SiteState *site = &conference->sites[target];
+  /* A removed hall is called only after the chair admits it again. */
+  if (site->presence == DC_PRESENCE_PRESENT || site->call == DC_CALL_CALLING || site->removed)
+    return DC_COMMAND_INVALID;
+  return DC_COMMAND_OK;
+}
+
+DcCommandResult
+dc_conference_call_absent (DcConference *conference, guint sender, guint *slots, guint *n_slots)
+{
+  *n_slots = 0;
+  if (!dc_conference_may_moderate (conference, sender))
+    return DC_COMMAND_NOT_PERMITTED;
+  for (guint slot = 0; slot < conference->n_sites; slot++)
+    if (dc_conference_call_site (conference, sender, slot) == DC_COMMAND_OK)
+      slots[(*n_slots)++] = slot;
+  return *n_slots ? DC_COMMAND_OK : DC_COMMAND_INVALID;
+}
+
+void
+dc_conference_set_call_state (DcConference *conference, guint slot, DcCallState state)
+{
+  g_return_if_fail (slot < conference->n_sites);
+  conference->sites[slot].call = state;
+}
+
+DcCallState
+dc_conference_get_call_state (const DcConference *conference, guint slot)
+{
+  g_return_val_if_fail (slot < conference->n_sites, DC_CALL_NONE);
+  return conference->sites[slot].call;
 }

@@ -34,6 +34,7 @@ typedef enum
   DC_COMMAND_UNKNOWN_SITE,  /* the target is not in the conference */
   DC_COMMAND_NOT_PRESENT,   /* the target is not connected */
   DC_COMMAND_INVALID,       /* nothing to do: no floor to take back, no hand to lower, ... */
+  DC_COMMAND_NOT_DIALABLE,  /* the target has no room system the gateway can call */
 } DcCommandResult;
 
 typedef enum
@@ -56,6 +57,16 @@ typedef enum
   DC_JOIN_LOCKED,  /* the conference is locked and this site was not in it before */
   DC_JOIN_REMOVED, /* the chair removed this site from this meeting */
 } DcJoinCheck;
+
+/* A hall the gateway dials (its room system's sip-uri): the chair's panel shows this. */
+typedef enum
+{
+  DC_CALL_NONE,    /* not being called (present, never called, or given up on the chair's word) */
+  DC_CALL_CALLING, /* an INVITE is out, or a redial is waiting */
+  DC_CALL_FAILED,  /* the last call failed and no redial is left */
+} DcCallState;
+
+const char *dc_call_state_to_string (DcCallState state);
 
 typedef struct DcConference DcConference;
 
@@ -95,6 +106,15 @@ DcCommandResult dc_conference_remove_site (DcConference *conference, guint sende
 DcCommandResult dc_conference_admit_site (DcConference *conference, guint sender, guint target);
 DcCommandResult dc_conference_set_layout (DcConference *conference, guint sender,
                                           DcLayoutKind layout);
+/* The chair asks the gateway to dial target: NOT_DIALABLE when it has no sip-uri (or SIP is
+ * off), INVALID when it is present or already being called. */
+DcCommandResult dc_conference_call_site (DcConference *conference, guint sender, guint target);
+/* Every dialable hall that is neither present nor being called, into slots; INVALID when none. */
+DcCommandResult dc_conference_call_absent (DcConference *conference, guint sender, guint *slots,
+                                           guint *n_slots);
+gboolean dc_conference_is_dialable (const DcConference *conference, guint slot);
+void dc_conference_set_call_state (DcConference *conference, guint slot, DcCallState state);
+DcCallState dc_conference_get_call_state (const DcConference *conference, guint slot);
 DcCommandResult dc_conference_end_meeting (DcConference *conference, guint sender,
                                            gint64 now_us);
 

@@ -70,3 +70,32 @@ dc_config_check_sip_user (const char *value)
                               value);
   return NULL;
 }
+
+/* sip:[user@]host[:port][;params]: what a room system's address looks like. Hosts are names or
+ * IP literals (IPv6 in brackets); no spaces, quotes or angle brackets. */
+char *
+dc_config_check_sip_uri (const char *value)
+{
+  if (!g_str_has_prefix (value, "sip:"))
+    return g_strdup ("does not start with \"sip:\"");
+  for (const char *c = value; *c; c++)
+    if ((guchar) *c <= ' ' || strchr ("<>\"", *c))
+      return g_strdup ("has a space, a quote or an angle bracket");
+  const char *rest = value + 4;
+  const char *at = strrchr (rest, '@');
+  const char *host = at ? at + 1 : rest;
+  gsize host_length = strcspn (host, host[0] == '[' ? "]" : ":;");
+  if (host[0] == '[')
+    host_length += host[host_length] == ']' ? 1 : 0;
+  if (host_length == 0 || (host[0] == '[' && host[host_length - 1] != ']'))
+    return g_strdup ("has no host");
+  const char *after = host + host_length;
+  if (*after == ':')
+    {
+      char *end = NULL;
+      guint64 port = g_ascii_strtoull (after + 1, &end, 10);
+      if (end == after + 1 || port == 0 || port > 65535 || (*end != '\0' && *end != ';'))
+        return g_strdup ("has a port that is not 1..65535");
+    }
+  return NULL;
+}

@@ -13,5 +13,6 @@ char *dc_config_check_turn (const char *value);
 char *dc_config_check_token_hash (const char *value);
 char *dc_config_check_sip_ha1 (const char *value);
 char *dc_config_check_sip_user (const char *value);
+char *dc_config_check_sip_uri (const char *value);
 
 G_END_DECLS

@@ -128,6 +128,7 @@ static const KeySpec sip_keys[] = {
   { "rtp-port-min", KT_UINT, KF_NONE, 1024, 65535, NULL, NULL, NULL, CFG (sip_rtp_port_min) },
   { "rtp-port-max", KT_UINT, KF_NONE, 1024, 65535, NULL, NULL, NULL, CFG (sip_rtp_port_max) },
   { "max-calls", KT_UINT, KF_NONE, 1, 256, NULL, NULL, NULL, CFG (sip_max_calls) },
+  { "redial-attempts", KT_UINT, KF_NONE, 0, 10, NULL, NULL, NULL, CFG (sip_redial_attempts) },
   { NULL },
 };
 
@@ -142,6 +143,8 @@ static const KeySpec site_keys[] = {
     "\"md5:HEX\" (make one with diemcau-gateway --new-sip-password SITE)", SITE (sip_ha1) },
   { "sip-allowed-addresses", KT_STRING_LIST, KF_NONE, 0, 0, NULL, dc_config_check_ip,
     "a list of IP addresses separated by ';'", SITE (sip_allowed_addresses) },
+  { "sip-uri", KT_STRING, KF_EMPTY_IS_UNSET, 0, 0, NULL, dc_config_check_sip_uri,
+    "a SIP URI such as sip:dinh-hoa@10.30.1.20 or sip:10.30.1.20:5060", SITE (sip_uri) },
   { NULL },
 };
 
@@ -423,6 +426,7 @@ site_config_free (DcSiteConfig *site)
   g_free (site->token_hash);
   g_free (site->sip_ha1);
   g_strfreev (site->sip_allowed_addresses);
+  g_free (site->sip_uri);
   g_free (site);
 }
 

@@ -23,6 +23,7 @@ typedef struct
   char *token_hash; /* "sha256:SALT_HEX:DIGEST_HEX", see token.h */
   char *sip_ha1;    /* "md5:HEX" of "ID:REALM:PASSWORD" (sip-digest.h), or NULL: no SIP digest */
   char **sip_allowed_addresses; /* room systems that cannot authenticate, or NULL */
+  char *sip_uri;    /* where the gateway dials this hall's room system, or NULL */
 } DcSiteConfig;
 
 typedef struct
@@ -56,6 +57,7 @@ typedef struct
   char *sip_realm;        /* default "diemcau" */
   guint sip_rtp_port_min, sip_rtp_port_max; /* default 30000..30999 */
   guint sip_max_calls;    /* default 32: INVITEs beyond get 486 */
+  guint sip_redial_attempts; /* default 0: a failed or dropped dialled call is not retried */
   /* [site:*] in file order; the chair is always present exactly once after validation */
   GPtrArray *sites;       /* of DcSiteConfig*, owned */
   char *source_path;      /* file it was loaded from, or NULL */

@@ -77,6 +77,8 @@ dc_meeting_state_new (const DcConference *conference, gint64 now_us)
       .muted = dc_conference_is_muted (conference, slot),
       .video = dc_conference_is_video_allowed (conference, slot),
       .hand = dc_conference_get_hand_position (conference, slot),
+      .dialable = dc_conference_is_dialable (conference, slot),
+      .call = dc_call_state_to_string (dc_conference_get_call_state (conference, slot)),
     };
 
   DcStateView state = {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "audio-mixer.h"
+#include "gateway.h"
 #include "conference.h"
 #include "media-sync.h"
 #include "roster.h"
@@ -52,10 +53,15 @@ void dc_gateway_dismiss_site (DcGateway *gateway, guint slot, const char *reason
 /* A site that passed every check takes its slot; peer is NULL for a SIP hall. */
 void dc_gateway_admit_site (DcGateway *gateway, guint slot, DcPeer *peer, DcSite *site);
 
+/* The conference changed outside a message (a call's progress): state to everyone. */
+void dc_gateway_state_changed (DcGateway *gateway);
+
 /* gateway-sip.c: SIP halls. start does nothing unless [sip] enabled; hang_up ends the slot's
  * call if it has one. */
 gboolean dc_gateway_sip_start (DcGateway *gateway, GError **error);
 void dc_gateway_sip_hang_up (DcGateway *gateway, guint slot, const char *reason);
 void dc_gateway_sip_stop (DcGateway *gateway);
+/* gateway-dial.c: the gateway calls the hall's room system (its sip-uri). */
+void dc_gateway_dial (DcGateway *gateway, guint slot);
 
 G_END_DECLS

@@ -4,11 +4,8 @@
 #include <gst/gst.h>
 
 #include "gateway.h"
-#include "gateway-private.h"
+#include "gateway-sip-private.h"
 #include "media-codec.h"
-#include "rtp-ports.h"
-#include "sip-door.h"
-#include "sip-sdp.h"
 #include "sip-site.h"
 #include "srtp-keys.h"
 
@@ -17,23 +14,7 @@ GST_DEBUG_CATEGORY_STATIC (dc_gateway_sip_debug);
 
 #define JITTER_LATENCY_MS 100
 
-/* What the gateway said in its last answer to a slot's hall, so a re-INVITE is answered with
- * the same ports and a raised version (RFC 3264 §8). */
-typedef struct
-{
-  char *address;
-  guint audio_port, video_port;
-  char *audio_key, *video_key; /* the gateway's SDES keys (base64), for SRTP streams */
-  guint64 session_id, session_version;
-} SipLeg;
-
-struct DcGatewaySip
-{
-  DcSipDoor *door;
-  SipLeg legs[DC_LAYOUT_MAX_SLOTS];
-};
-
-static const DcSipPolicy policy = {
+const DcSipPolicy dc_gateway_sip_policy = {
   .allow_video = TRUE,
   .allow_opus = TRUE,
   .allow_srtp = TRUE, /* SDES, AES_CM_128_HMAC_SHA1_80 */
@@ -46,13 +27,17 @@ refuse (guint status, const char *phrase)
   return (DcSipReply){ .sdp = NULL, .status = status, .phrase = phrase };
 }
 
-static void
-leg_clear (SipLeg *leg)
+void
+dc_gateway_sip_leg_clear (DcSipLeg *leg)
 {
   g_clear_pointer (&leg->address, g_free);
   g_clear_pointer (&leg->audio_key, g_free);
   g_clear_pointer (&leg->video_key, g_free);
-  *leg = (SipLeg){ 0 };
+  dc_rtp_ports_clear (&leg->offered_audio);
+  dc_rtp_ports_clear (&leg->offered_video);
+  leg->audio_port = leg->video_port = 0;
+  leg->session_id = g_get_real_time ();
+  leg->session_version = 0;
 }
 
 static const DcVideoCodec *
@@ -73,64 +58,53 @@ video_codec_for (const DcSipMedia *media)
 /* The address halls send media to: the SIP listen address, or on a wildcard listener the
  * interface that routes to this hall. */
 static char *
-media_address (const DcConfig *config, const DcSipMedia *media)
+media_address (const DcConfig *config, const char *remote_address)
 {
   const char *listen = config->sip_listen_address;
   if (g_strcmp0 (listen, "0.0.0.0") != 0 && g_strcmp0 (listen, "::") != 0)
     return g_strdup (listen);
-  return dc_rtp_local_address_towards (media->audio.address);
+  return remote_address ? dc_rtp_local_address_towards (remote_address) : NULL;
 }
 
-static char *
-answer_new (const char *offer, gsize length, const DcSipMedia *media, SipLeg *leg)
-{
-  DcSipLocal local = {
-    .address = leg->address,
-    .audio_port = leg->audio_port,
-    .video_port = leg->video_port,
-    .audio_key = media->audio.srtp ? leg->audio_key : NULL,
-    .video_key = media->video.srtp ? leg->video_key : NULL,
-    .session_id = leg->session_id,
-    .session_version = leg->session_version++,
-    .direction = DC_SIP_SENDRECV,
-  };
-  return dc_sip_sdp_answer_new (offer, length, media, &local);
-}
-
-/* Builds the hall's media on freshly bound ports; NULL (and a status) if it cannot. */
-static DcSite *
-start_sip_site (DcGateway *gateway, guint slot, const DcSipMedia *media, SipLeg *leg,
-                DcSipReply *refusal)
+gboolean
+dc_gateway_sip_bind (DcGateway *gateway, const char *remote_address, gboolean with_video,
+                     DcSipLeg *leg, DcRtpPorts *audio, DcRtpPorts *video, GError **error)
 {
   const DcConfig *config = gateway->config;
-  g_autofree char *address = media_address (config, media);
-  const DcVideoCodec *codec = video_codec_for (media);
-  DcRtpPorts audio = { 0 }, video = { 0 };
-  g_autoptr (GError) error = NULL;
-  if (address == NULL
-      || !dc_rtp_ports_bind (&audio, address, config->sip_rtp_port_min, config->sip_rtp_port_max,
-                             &error)
-      || (codec && media->video.port
-          && !dc_rtp_ports_bind (&video, address, config->sip_rtp_port_min,
-                                 config->sip_rtp_port_max, &error)))
+  g_autofree char *address = media_address (config, remote_address);
+  if (address == NULL)
     {
-      GST_ERROR ("no media ports for a hall: %s", error ? error->message : "no local address");
-      dc_rtp_ports_clear (&audio);
-      *refusal = refuse (503, "Service Unavailable (no media port free)");
-      return NULL;
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE,
+                   "no local address reaches %s", remote_address ? remote_address : "the hall");
+      return FALSE;
     }
+  if (!dc_rtp_ports_bind (audio, address, config->sip_rtp_port_min, config->sip_rtp_port_max,
+                          error)
+      || (with_video && !dc_rtp_ports_bind (video, address, config->sip_rtp_port_min,
+                                            config->sip_rtp_port_max, error)))
+    {
+      dc_rtp_ports_clear (audio);
+      return FALSE;
+    }
+  g_free (leg->address);
+  leg->address = g_steal_pointer (&address);
+  leg->audio_port = audio->port;
+  leg->video_port = with_video ? video->port : 0;
+  return TRUE;
+}
+
+DcSite *
+dc_gateway_sip_site_new (DcGateway *gateway, guint slot, const DcSipMedia *media, DcSipLeg *leg,
+                         DcRtpPorts *audio, DcRtpPorts *video, GError **error)
+{
   DcRect tile = dc_media_sync_get_rect (gateway->sync, slot);
-  leg->audio_port = audio.port;
-  leg->audio_key = media->audio.srtp ? dc_srtp_key_new () : NULL;
-  leg->video_key = media->video.srtp ? dc_srtp_key_new () : NULL;
-  leg->video_port = video.port;
   DcSipSiteParams params = {
     .site_id = dc_conference_get_site (gateway->conference, slot)->id,
     .slot = slot,
     .media = media,
-    .audio_ports = &audio,
-    .video_ports = &video,
-    .video_codec = codec,
+    .audio_ports = audio,
+    .video_ports = video,
+    .video_codec = video_codec_for (media),
     .tile_width = tile.width,
     .tile_height = tile.height,
     .jitter_latency_ms = JITTER_LATENCY_MS,
@@ -138,16 +112,61 @@ start_sip_site (DcGateway *gateway, guint slot, const DcSipMedia *media, SipLeg 
     .video_local_key = leg->video_key,
   };
   DcSite *site = dc_sip_site_new (&params, &dc_gateway_site_callbacks, gateway,
-                                  gateway->teardown, &error);
-  dc_rtp_ports_clear (&audio);
-  dc_rtp_ports_clear (&video);
-  if (site == NULL)
+                                  gateway->teardown, error);
+  dc_rtp_ports_clear (audio);
+  dc_rtp_ports_clear (video);
+  if (site)
+    GST_INFO ("site %s joined over SIP (%s%s)", params.site_id,
+              dc_sip_audio_codec_name (media->audio_codec),
+              dc_site_get_video_codec (site) ? ", video" : "");
+  return site;
+}
+
+DcSipLocal
+dc_gateway_sip_local (DcSipLeg *leg, const DcSipMedia *media)
+{
+  return (DcSipLocal){
+    .address = leg->address,
+    .audio_port = leg->audio_port,
+    .video_port = leg->video_port,
+    .audio_key = media && media->audio.srtp ? leg->audio_key : NULL,
+    .video_key = media && media->video.srtp ? leg->video_key : NULL,
+    .session_id = leg->session_id,
+    .session_version = leg->session_version++,
+    .direction = DC_SIP_SENDRECV,
+  };
+}
+
+static char *
+answer_new (const char *offer, gsize length, const DcSipMedia *media, DcSipLeg *leg)
+{
+  DcSipLocal local = dc_gateway_sip_local (leg, media);
+  return dc_sip_sdp_answer_new (offer, length, media, &local);
+}
+
+/* Builds the hall's media on freshly bound ports; NULL (and a status) if it cannot. */
+static DcSite *
+start_sip_site (DcGateway *gateway, guint slot, const DcSipMedia *media, DcSipLeg *leg,
+                DcSipReply *refusal)
+{
+  DcRtpPorts audio = { 0 }, video = { 0 };
+  g_autoptr (GError) error = NULL;
+  gboolean with_video = video_codec_for (media) && media->video.port;
+  if (!dc_gateway_sip_bind (gateway, media->audio.address, with_video, leg, &audio, &video,
+                            &error))
     {
-      GST_ERROR ("site %s: cannot start its media: %s", params.site_id, error->message);
-      *refusal = refuse (500, "Server Internal Error (the media did not start)");
+      GST_ERROR ("no media ports for a hall: %s", error->message);
+      *refusal = refuse (503, "Service Unavailable (no media port free)");
       return NULL;
     }
-  leg->address = g_steal_pointer (&address);
+  leg->audio_key = media->audio.srtp ? dc_srtp_key_new () : NULL;
+  leg->video_key = media->video.srtp ? dc_srtp_key_new () : NULL;
+  DcSite *site = dc_gateway_sip_site_new (gateway, slot, media, leg, &audio, &video, &error);
+  if (site == NULL)
+    {
+      GST_ERROR ("slot %u: cannot start its media: %s", slot, error->message);
+      *refusal = refuse (500, "Server Internal Error (the media did not start)");
+    }
   return site;
 }
 
@@ -164,12 +183,12 @@ static DcSipReply
 on_reoffer (DcGateway *gateway, int slot, const char *sdp, gsize length)
 {
   DcSite *site = dc_roster_get_site (gateway->roster, slot);
-  SipLeg *leg = &gateway->sip->legs[slot];
+  DcSipLeg *leg = &gateway->sip->legs[slot];
   if (site == NULL || g_strcmp0 (dc_site_get_transport (site), "sip") != 0)
     return refuse (481, "Call/Transaction Does Not Exist");
   g_auto (DcSipMedia) media = { 0 };
   g_autoptr (GError) error = NULL;
-  if (!dc_sip_sdp_read_offer (sdp, length, &policy, &media, &error))
+  if (!dc_sip_sdp_read_offer (sdp, length, &dc_gateway_sip_policy, &media, &error))
     return refuse_unreadable (error);
   dc_sip_site_update (site, &media);
   GST_INFO ("site %s: media updated by a re-INVITE", dc_site_get_id (site));
@@ -193,22 +212,19 @@ on_offered (int slot, const char *sdp, gsize length, gboolean reoffer, gpointer 
     }
   g_auto (DcSipMedia) media = { 0 };
   g_autoptr (GError) error = NULL;
-  if (!dc_sip_sdp_read_offer (sdp, length, &policy, &media, &error))
+  if (!dc_sip_sdp_read_offer (sdp, length, &dc_gateway_sip_policy, &media, &error))
     return refuse_unreadable (error);
 
   /* The old session is closed before the new one exists: nothing of it reaches the new one. */
   dc_gateway_dismiss_site (gateway, slot, "replaced", DC_GATEWAY_BYE, NULL);
-  SipLeg *leg = &gateway->sip->legs[slot];
-  leg_clear (leg);
-  leg->session_id = g_get_real_time ();
+  DcSipLeg *leg = &gateway->sip->legs[slot];
+  dc_gateway_sip_leg_clear (leg);
+  leg->dialled = FALSE;
   DcSipReply reply = { 0 };
   DcSite *site = start_sip_site (gateway, slot, &media, leg, &reply);
   if (site == NULL)
     return reply;
   reply.sdp = answer_new (sdp, length, &media, leg);
-  GST_INFO ("site %s joined over SIP (%s%s)", dc_site_get_id (site),
-            dc_sip_audio_codec_name (media.audio_codec),
-            dc_site_get_video_codec (site) ? ", video" : "");
   dc_gateway_admit_site (gateway, slot, NULL, site);
   return reply;
 }
@@ -220,6 +236,18 @@ on_ended (int slot, const char *reason, gpointer data)
   DcSite *site = dc_roster_get_site (gateway->roster, slot);
   if (site && g_strcmp0 (dc_site_get_transport (site), "sip") == 0)
     dc_gateway_dismiss_site (gateway, slot, reason, DC_GATEWAY_BYE, NULL);
+}
+
+static gboolean
+on_answered (int slot, const char *sdp, gsize length, gpointer data)
+{
+  return dc_gateway_dial_answered (data, slot, sdp, length);
+}
+
+static void
+on_failed (int slot, guint status, const char *phrase, gpointer data)
+{
+  dc_gateway_dial_failed (data, slot, status, phrase);
 }
 
 static void
@@ -241,6 +269,8 @@ dc_gateway_sip_start (DcGateway *gateway, GError **error)
     .offered = on_offered,
     .ended = on_ended,
     .keyframe_wanted = on_keyframe_wanted,
+    .answered = on_answered,
+    .failed = on_failed,
   };
   DcSipDoor *door = dc_sip_door_new (gateway->config, &handlers, gateway, error);
   if (door == NULL)
@@ -256,6 +286,7 @@ dc_gateway_sip_hang_up (DcGateway *gateway, guint slot, const char *reason)
   if (gateway->sip == NULL)
     return;
   dc_sip_door_hang_up (gateway->sip->door, slot, reason);
+  dc_gateway_dial_site_ended (gateway, slot, reason);
 }
 
 void
@@ -263,9 +294,11 @@ dc_gateway_sip_stop (DcGateway *gateway)
 {
   if (gateway->sip == NULL)
     return;
+  for (guint i = 0; i < gateway->n_sites; i++)
+    dc_gateway_dial_stop (gateway, i);
   dc_sip_door_free (gateway->sip->door);
   for (guint i = 0; i < DC_LAYOUT_MAX_SLOTS; i++)
-    leg_clear (&gateway->sip->legs[i]);
+    dc_gateway_sip_leg_clear (&gateway->sip->legs[i]);
   g_clear_pointer (&gateway->sip, g_free);
 }
 

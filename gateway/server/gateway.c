@@ -37,6 +37,12 @@ sync_media (DcGateway *gateway, gboolean broadcast_state)
     broadcast (gateway, dc_meeting_state_new (gateway->conference, g_get_monotonic_time ()), -1);
 }
 
+void
+dc_gateway_state_changed (DcGateway *gateway)
+{
+  sync_media (gateway, TRUE);
+}
+
 /* ---- media hand-over (mixer threads) ---- */
 
 static void
@@ -355,6 +361,8 @@ handle_chair_message (DcGateway *gateway, DcPeer *peer, guint slot, const DcMess
     dc_gateway_dismiss_site (gateway, outcome.target, "removed", DC_GATEWAY_BYE, NULL);
   if (outcome.effects & DC_CHAIR_END_MEETING)
     end_meeting (gateway);
+  for (guint i = 0; (outcome.effects & DC_CHAIR_CALL) && i < outcome.n_calls; i++)
+    dc_gateway_dial (gateway, outcome.calls[i]);
   if (outcome.effects & DC_CHAIR_STATE_CHANGED)
     sync_media (gateway, TRUE);
   dc_chair_outcome_clear (&outcome);

@@ -32,6 +32,8 @@ struct SipCall
   nua_handle_t *handle;
   int slot;
   gboolean ended; /* told to the gateway, or hung up by it: nothing more is reported */
+  gboolean outgoing; /* the gateway dialled */
+  gboolean answered; /* a 2xx came (outgoing) or was sent (incoming) */
 };
 
 struct DcSipDoor
@@ -78,7 +80,10 @@ release_handle (DcSipDoor *door, nua_handle_t *handle, SipCall *call, const char
       if (!call->ended && call->slot >= 0)
         {
           call->ended = TRUE;
-          door->handlers.ended (call->slot, reason, door->user_data);
+          if (call->outgoing && !call->answered)
+            door->handlers.failed (call->slot, 408, "Request Timeout", door->user_data);
+          else
+            door->handlers.ended (call->slot, reason, door->user_data);
         }
       nua_handle_bind (handle, NULL);
       g_ptr_array_remove_fast (door->calls, call);
@@ -236,6 +241,7 @@ on_invite (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *si
       SipCall *taken = g_new0 (SipCall, 1);
       taken->handle = handle;
       taken->slot = slot;
+      taken->answered = TRUE;
       g_ptr_array_add (door->calls, taken);
       door->by_slot[slot] = taken;
       nua_handle_bind (handle, taken);
@@ -254,6 +260,67 @@ on_info (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *sip,
     nua_respond (handle, SIP_200_OK, NUTAG_WITH_THIS (door->nua), TAG_END ());
   if (fast_update && call && !call->ended)
     door->handlers.keyframe_wanted (call->slot, door->user_data);
+}
+
+/* ---- calls the gateway makes ---- */
+
+static void
+on_invite_response (DcSipDoor *door, nua_handle_t *handle, SipCall *call, int status,
+                    char const *phrase, sip_t const *sip)
+{
+  if (call == NULL || call->ended || status < 200)
+    return;
+  if (status >= 300)
+    {
+      call->ended = TRUE;
+      forget_slot (door, call);
+      GST_INFO ("call to slot %d failed: %d %s", call->slot, status, phrase ? phrase : "");
+      door->handlers.failed (call->slot, status, phrase ? phrase : "", door->user_data);
+      return;
+    }
+  if (call->answered)
+    return; /* a re-INVITE's answer, or a retransmitted 200 */
+  call->answered = TRUE;
+  gboolean taken = has_sdp (sip)
+                   && door->handlers.answered (call->slot, sip->sip_payload->pl_data,
+                                               sip->sip_payload->pl_len, door->user_data);
+  if (!taken)
+    {
+      GST_WARNING ("slot %d answered with no usable SDP; hanging up", call->slot);
+      call->ended = TRUE;
+      forget_slot (door, call);
+      nua_bye (handle, TAG_END ());
+    }
+}
+
+gboolean
+dc_sip_door_dial (DcSipDoor *door, int slot, const char *uri, const char *offer, GError **error)
+{
+  if (door->by_slot[slot] != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, "slot %d already has a call", slot);
+      return FALSE;
+    }
+  SipCall *call = g_new0 (SipCall, 1);
+  call->slot = slot;
+  call->outgoing = TRUE;
+  g_autofree char *from = g_strdup_printf ("\"diemcau\" <sip:%s@%s>",
+                                           door->config->sip_conference_number,
+                                           door->url + strlen ("sip:"));
+  call->handle = nua_handle (door->nua, call, NUTAG_URL (uri), SIPTAG_TO_STR (uri),
+                             SIPTAG_FROM_STR (from), TAG_END ());
+  if (call->handle == NULL)
+    {
+      g_free (call);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "cannot call %s", uri);
+      return FALSE;
+    }
+  g_ptr_array_add (door->calls, call);
+  door->by_slot[slot] = call;
+  GST_INFO ("calling %s for slot %d", uri, slot);
+  nua_invite (call->handle, SIPTAG_CONTENT_TYPE_STR ("application/sdp"),
+              SIPTAG_PAYLOAD_STR (offer), TAG_END ());
+  return TRUE;
 }
 
 static void
@@ -288,6 +355,9 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, DcSipDo
       break;
     case nua_i_state:
       on_call_state (door, handle, call, tags);
+      break;
+    case nua_r_invite:
+      on_invite_response (door, handle, call, status, phrase, sip);
       break;
     case nua_r_shutdown:
       if (status >= 200)
@@ -432,7 +502,10 @@ dc_sip_door_hang_up (DcSipDoor *door, int slot, const char *reason)
   call->ended = TRUE;
   door->by_slot[slot] = NULL;
   GST_INFO ("hanging up slot %d (%s)", slot, reason);
-  nua_bye (call->handle, TAG_END ());
+  if (call->outgoing && !call->answered)
+    nua_cancel (call->handle, TAG_END ());
+  else
+    nua_bye (call->handle, TAG_END ());
 }
 
 gboolean

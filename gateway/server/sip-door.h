@@ -29,6 +29,10 @@ typedef struct
   void (*ended) (int slot, const char *reason, gpointer user_data);
   /* The hall asked for a full picture (SIP INFO picture_fast_update). */
   void (*keyframe_wanted) (int slot, gpointer user_data);
+  /* A call the gateway made (dc_sip_door_dial) was answered with this SDP; FALSE hangs it up. */
+  gboolean (*answered) (int slot, const char *sdp, gsize length, gpointer user_data);
+  /* A call the gateway made ended before an answer: the final status (486, 404, 408 ...). */
+  void (*failed) (int slot, guint status, const char *phrase, gpointer user_data);
 } DcSipDoorHandlers;
 
 /* Binds the [sip] listen-address and port; NULL with error when they are taken. The config is
@@ -38,7 +42,11 @@ DcSipDoor *dc_sip_door_new (const DcConfig *config, const DcSipDoorHandlers *han
 /* Hangs up every call and waits (a few seconds at most) for the stack to finish. */
 void dc_sip_door_free (DcSipDoor *door);
 
-/* Ends the slot's call (BYE) if it has one; nothing otherwise. */
+/* Calls a hall's room system with the gateway's offer; the outcome comes to answered or
+ * failed. FALSE (nothing sent) when the slot already has a call or the stack refuses the URI. */
+gboolean dc_sip_door_dial (DcSipDoor *door, int slot, const char *uri, const char *offer,
+                           GError **error);
+/* Ends the slot's call (BYE, or CANCEL while it rings) if it has one; nothing otherwise. */
 void dc_sip_door_hang_up (DcSipDoor *door, int slot, const char *reason);
 gboolean dc_sip_door_has_call (DcSipDoor *door, int slot);
 /* "sip:ADDRESS:PORT": where room systems dial. */

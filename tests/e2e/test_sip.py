@@ -46,6 +46,10 @@ REFUSED = {
     "ha-noi": ("x", "404"),                # no such site
     "dong-hy": ("x", "403"),               # no SIP access configured
 }
+# Halls the gateway calls when the chair says "Gọi tất cả" (call-all): one answers, one is
+# nowhere (its call fails, is tried once more after 5 s, then shows "failed").
+DIALLED_HALL, UNREACHABLE_HALL = "tx-pho-yen", "phu-luong"
+CALL_ALL_AT_S = 4
 MUTED_HALL = "dai-tu"
 # The hall known by its address calls from its own loopback address.
 OWN_ADDRESS = "127.0.0.2"
@@ -98,9 +102,13 @@ class SipTest(unittest.TestCase):
         site_lines["vo-nhai"] = [f"sip-allowed-addresses={OWN_ADDRESS}"]
         site_lines["phu-binh"] = [f"sip-ha1={ha1('phu-binh', SIP_PASSWORD_OF_PHU_BINH)}"]
         site_lines[LINPHONE_HALL] = [f"sip-ha1={ha1(LINPHONE_HALL, LINPHONE_PASSWORD)}"]
+        cls.dialled_port, unreachable_port = free_sip_port(), free_sip_port()
+        site_lines[DIALLED_HALL] = [f"sip-uri=sip:{DIALLED_HALL}@127.0.0.1:{cls.dialled_port}"]
+        site_lines[UNREACHABLE_HALL] = [f"sip-uri=sip:x@127.0.0.1:{unreachable_port}"]
         c = cls.conference = conf.Conference(
             GATEWAY, workdir=workdir,
             extra_groups=(f"[sip]\nenabled=true\nlisten-address=127.0.0.1\nport={cls.sip_port}\n"
+                          "redial-attempts=1\n"
                           f"rtp-port-min={rtp_base}\nrtp-port-max={rtp_base + 99}"),
             site_lines=site_lines)
         c.start()
@@ -108,12 +116,17 @@ class SipTest(unittest.TestCase):
         cls.chair_report = os.path.join(c.dir, "sip-chair.json")
         chair = conf.start_site(CLIENT, c, CHAIR, DURATION_S, report=cls.chair_report,
                                 extra=command(MUTE_AT_S, type="mute", site=MUTED_HALL,
-                                              muted=True))
+                                              muted=True)
+                                + command(CALL_ALL_AT_S, type="call-all")
+                                + command(CALL_ALL_AT_S + 1, type="call-site", site="dai-tu")
+                                + command(CALL_ALL_AT_S + 1, type="call-site",
+                                          site=DIALLED_HALL))
         cls.halls, cls.refused = {}, {}
         try:
             cls.run_calls()
         finally:
-            for hall in list(cls.halls.values()) + list(cls.refused.values()):
+            for hall in (list(cls.halls.values()) + list(cls.refused.values())
+                         + list(getattr(cls, "halls_called", {}).values())):
                 hall.stop(keep_dir=workdir)
             if getattr(cls, "linphone", None):
                 cls.linphone.stop()
@@ -137,6 +150,10 @@ class SipTest(unittest.TestCase):
             cls.halls[site] = hall.start()
             target = "1000" if dials == "number" else site
             hall.dial(f"sip:{target}@{gateway}")
+        # The hall the chair will call waits, as a room system does, answering automatically.
+        cls.dialled = Baresip(DIALLED_HALL, cls.dialled_port, codec="PCMA",
+                              tone_hz=tone_of(DIALLED_HALL), user=DIALLED_HALL)
+        cls.halls_called = {DIALLED_HALL: cls.dialled.start()}
         mic = os.path.join(cls.conference.dir, "linphone-mic.wav")
         analysis.write_tone_wav(mic, tone_of(LINPHONE_HALL), seconds=DURATION_S, rate=16000)
         cls.linphone_wav = os.path.join(cls.conference.dir, "linphone-hears.wav")
@@ -161,6 +178,12 @@ class SipTest(unittest.TestCase):
             cls.established[LINPHONE_HALL] = time.time() - cls.started
         except Exception as error:
             print(f"linphone: {error}", file=sys.stderr)
+        try:
+            cls.dialled_call = cls.dialled.wait_event("CALL_ESTABLISHED", timeout=15)
+            cls.established[DIALLED_HALL] = time.time() - cls.started
+        except Exception as error:
+            cls.dialled_call = {}
+            print(f"dialled hall: {error}\n{cls.dialled.log_tail()}", file=sys.stderr)
         cls.closed = {}
         for site, caller in cls.refused.items():
             try:
@@ -177,6 +200,7 @@ class SipTest(unittest.TestCase):
         send_sip_garbage(cls.sip_port)
         cls.sleep_until(HANGUP_AT_S)
         cls.wavs = {site: hall.received_wav() for site, hall in cls.halls.items()}
+        cls.dialled_wav = cls.dialled.received_wav()
         cls.callstats = {site: hall.command("callstat")["data"] for site, hall in cls.halls.items()}
         for hall in cls.halls.values():
             hall.hangup()
@@ -206,7 +230,8 @@ class SipTest(unittest.TestCase):
         self.assertEqual(self.gateway_exit, 0, self.conference.log()[-3000:])
 
     def test_halls_join(self):
-        self.assertEqual(sorted(self.established), sorted(list(HALLS) + [LINPHONE_HALL]))
+        self.assertEqual(sorted(self.established),
+                         sorted(list(HALLS) + [LINPHONE_HALL, DIALLED_HALL]))
         joined = [e["site"] for e in self.chair()["events"] if e["type"] == "site-joined"]
         for site in list(HALLS) + [LINPHONE_HALL]:
             self.assertIn(site, joined)
@@ -284,6 +309,50 @@ class SipTest(unittest.TestCase):
                 pixel = analysis.png_pixel(self.snapshot, x, y)
                 got = "%02x%02x%02x" % tuple(pixel[:3])
                 self.assertLessEqual(conf.colour_distance(got, expected), 48, (site, got))
+
+    def call_states(self, site):
+        """(t, call, present) of a site in every state message the chair got."""
+        states = []
+        for m in self.chair()["messages"]:
+            if m["message"]["type"] == "state":
+                entry = next(s for s in m["message"]["sites"] if s["id"] == site)
+                states.append((m["t"], entry.get("call"), entry["present"], entry.get("dialable")))
+        return states
+
+    def test_chair_calls_a_hall_that_answers(self):
+        self.assertEqual(self.dialled_call.get("direction"), "incoming", self.dialled_call)
+        states = self.call_states(DIALLED_HALL)
+        self.assertTrue(all(dialable for _, _, _, dialable in states))
+        calling = [t for t, call, _, _ in states if call == "calling"]
+        present = [t for t, call, here, _ in states if here and call == "none"]
+        self.assertTrue(calling and present, states)
+        self.assertLess(min(calling), min(present))
+        start, duration = self.hall_window(DIALLED_HALL, 7, MUTE_AT_S - 0.5)
+        levels = analysis.tone_levels(self.dialled_wav, [CHAIR_TONE, tone_of(DIALLED_HALL)],
+                                      start=start, duration=duration)
+        self.assertGreater(levels[CHAIR_TONE], -15, levels)
+        self.assertLess(levels[tone_of(DIALLED_HALL)], -35, levels)
+        self.assertGreater(self.probe(tone_of(DIALLED_HALL), 8, MUTE_AT_S - 0.5), -40)
+
+    def test_unreachable_hall_is_called_again_then_failed(self):
+        states = self.call_states(UNREACHABLE_HALL)
+        calls = [call for _, call, _, _ in states]
+        self.assertIn("calling", calls)
+        self.assertEqual(calls[-1], "failed", states)
+        first_calling = min(t for t, call, _, _ in states if call == "calling")
+        failed = min(t for t, call, _, _ in states if call == "failed")
+        self.assertGreaterEqual(failed - first_calling, 4.5)  # one redial, 5 s later
+        log = self.conference.log()
+        self.assertEqual(log.count(f"calling sip:x@127.0.0.1"), 2, "one call and one redial")
+
+    def test_calls_the_chair_cannot_make_are_refused(self):
+        errors = [e for e in self.chair()["events"] if e["type"] == "error"]
+        reasons = " ".join(e.get("reason", "") for e in errors)
+        self.assertIn("not-dialable", reasons)    # dai-tu has no sip-uri
+        self.assertIn("nothing-to-do", reasons)   # the dialled hall was already being called
+        for t, call, _, dialable in self.call_states("dai-tu"):
+            self.assertFalse(dialable)
+            self.assertEqual(call, "none")
 
     def test_wrong_callers_are_refused_without_media(self):
         log = self.conference.log()

@@ -20,11 +20,14 @@ fixture_setup (Fixture *f, gconstpointer data)
     { "phu-binh", "Phú Bình", "district" },
     { "bao-chi", "Phóng viên báo chí", "observer" },
   };
-  GString *data_text = g_string_new ("[meeting]\nfloor-expiry=mute\n\n");
+  GString *data_text = g_string_new ("[meeting]\nfloor-expiry=mute\n\n[sip]\nenabled=true\n\n");
   for (guint i = 0; i < N_SITES; i++)
     {
       g_autofree char *block = site_block (sites[i][0], sites[i][1], sites[i][2]);
       g_string_append (data_text, block);
+      /* Two districts have room systems the gateway can call. */
+      if (i == DINH_HOA || i == VO_NHAI)
+        g_string_append_printf (data_text, "sip-uri=sip:%s@192.0.2.%u\n\n", sites[i][0], i);
     }
   g_autoptr (GPtrArray) problems = NULL;
   f->config = dc_config_load_data (data_text->str, data_text->len, NULL, &problems);

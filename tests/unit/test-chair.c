@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "chair.h"
+#include "meeting-view.h"
 
 static DcMessage *
 message (const char *json)
@@ -84,6 +85,81 @@ test_effects (Fixture *f, gconstpointer data)
   dc_chair_outcome_clear (&outcome);
 }
 
+/* One site's entry of a state message, as the client reads it. */
+static JsonObject *
+site_state (const char *state, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (DcMessage) m = dc_message_parse (state, strlen (state), DC_SENDER_GATEWAY, &error);
+  g_assert_no_error (error);
+  JsonArray *sites = json_object_get_array_member (m->body, "sites");
+  for (guint i = 0; i < json_array_get_length (sites); i++)
+    {
+      JsonObject *site = json_array_get_object_element (sites, i);
+      if (g_strcmp0 (json_object_get_string_member (site, "id"), id) == 0)
+        return json_object_ref (site);
+    }
+  g_assert_not_reached ();
+}
+
+/* "Gọi" and "Gọi tất cả": who may call, whom, and what the gateway is asked to dial. */
+static void
+test_calls (Fixture *f, gconstpointer data)
+{
+  join (f, CHAIR, T0);
+  join (f, DAI_TU, T0);
+  DcChairOutcome outcome;
+  g_assert_true (apply (f, DAI_TU, "{\"type\":\"call-all\"}", &outcome));
+  g_assert_cmpint (outcome.error_code, ==, DC_ERR_NOT_PERMITTED);
+  g_assert_cmpuint (outcome.n_calls, ==, 0);
+  dc_chair_outcome_clear (&outcome);
+
+  g_assert_true (apply (f, CHAIR, "{\"type\":\"call-site\",\"site\":\"phu-binh\"}", &outcome));
+  g_assert_cmpint (outcome.error_code, ==, DC_ERR_NOT_DIALABLE);
+  g_assert_cmpstr (outcome.refusal, ==, "the site \"phu-binh\" has no room system to call "
+                                        "(no sip-uri, or SIP is off)");
+  dc_chair_outcome_clear (&outcome);
+
+  g_assert_true (apply (f, CHAIR, "{\"type\":\"call-site\",\"site\":\"dinh-hoa\"}", &outcome));
+  g_assert_null (outcome.refusal);
+  g_assert_cmpint (outcome.effects, ==, DC_CHAIR_CALL | DC_CHAIR_STATE_CHANGED);
+  g_assert_cmpuint (outcome.n_calls, ==, 1);
+  g_assert_cmpuint (outcome.calls[0], ==, DINH_HOA);
+  dc_chair_outcome_clear (&outcome);
+
+  /* Being called already: not again; call-all takes only the other absent dialable hall. */
+  dc_conference_set_call_state (f->conf, DINH_HOA, DC_CALL_CALLING);
+  g_assert_true (apply (f, CHAIR, "{\"type\":\"call-site\",\"site\":\"dinh-hoa\"}", &outcome));
+  g_assert_cmpint (outcome.error_code, ==, DC_ERR_NOTHING_TO_DO);
+  dc_chair_outcome_clear (&outcome);
+  g_assert_true (apply (f, CHAIR, "{\"type\":\"call-all\"}", &outcome));
+  g_assert_cmpuint (outcome.n_calls, ==, 1);
+  g_assert_cmpuint (outcome.calls[0], ==, VO_NHAI);
+  dc_chair_outcome_clear (&outcome);
+
+  g_autofree char *state = dc_meeting_state_new (f->conf, T0);
+  g_autoptr (JsonObject) dinh_hoa = site_state (state, "dinh-hoa");
+  g_assert_true (json_object_get_boolean_member (dinh_hoa, "dialable"));
+  g_assert_cmpstr (json_object_get_string_member (dinh_hoa, "call"), ==, "calling");
+  g_autoptr (JsonObject) dai_tu = site_state (state, "dai-tu");
+  g_assert_false (json_object_get_boolean_member (dai_tu, "dialable"));
+  g_assert_cmpstr (json_object_get_string_member (dai_tu, "call"), ==, "none");
+
+  /* A failed hall may be called again; one that is present, or removed, may not. */
+  dc_conference_set_call_state (f->conf, DINH_HOA, DC_CALL_FAILED);
+  join (f, VO_NHAI, T0);
+  g_assert_true (apply (f, CHAIR, "{\"type\":\"call-all\"}", &outcome));
+  g_assert_cmpuint (outcome.n_calls, ==, 1);
+  g_assert_cmpuint (outcome.calls[0], ==, DINH_HOA);
+  dc_chair_outcome_clear (&outcome);
+  g_assert_true (apply (f, CHAIR, "{\"type\":\"remove\",\"site\":\"vo-nhai\"}", &outcome));
+  dc_chair_outcome_clear (&outcome);
+  dc_conference_set_present (f->conf, VO_NHAI, FALSE, T0 + SEC);
+  g_assert_true (apply (f, CHAIR, "{\"type\":\"call-site\",\"site\":\"vo-nhai\"}", &outcome));
+  g_assert_cmpint (outcome.error_code, ==, DC_ERR_NOTHING_TO_DO);
+  dc_chair_outcome_clear (&outcome);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -91,5 +167,6 @@ main (int argc, char **argv)
   ADD_CONFERENCE_TEST ("chair/not-chairing", test_not_chairing);
   ADD_CONFERENCE_TEST ("chair/refusals", test_refusals);
   ADD_CONFERENCE_TEST ("chair/effects", test_effects);
+  ADD_CONFERENCE_TEST ("chair/calls", test_calls);
   return g_test_run ();
 }

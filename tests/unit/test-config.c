@@ -74,6 +74,44 @@ expect_problem (const char *head, const char *prefix, const char *fragment)
   assert_problem (problems, prefix, fragment);
 }
 
+/* A room system's address: accepted forms, each refusal with its reason. */
+static void
+test_sip_uri (void)
+{
+  static const char *const good[] = { "sip:dinh-hoa@10.30.1.20", "sip:10.30.1.20:5060",
+                                      "sip:1000@[2001:db8::5]:5062;transport=tcp",
+                                      "sip:codec@hall.example.vn" };
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *hall = site_block ("phu-luong", "Phú Lương", "district");
+      g_autofree char *head = g_strdup_printf ("[sip]\nenabled=true\nredial-attempts=3\n%s"
+                                               "sip-uri=%s\n", hall, good[i]);
+      g_autofree char *data = config_with (head);
+      g_autoptr (DcConfig) c = load (data, NULL, NULL);
+      g_assert_nonnull (c);
+      g_assert_cmpuint (c->sip_redial_attempts, ==, 3);
+      g_assert_cmpstr (dc_config_find_site (c, "phu-luong")->sip_uri, ==, good[i]);
+      g_assert_null (dc_config_find_site (c, "dinh-hoa")->sip_uri);
+    }
+  static const struct
+  {
+    const char *uri, *why;
+  } bad[] = {
+    { "dinh-hoa@10.30.1.20", "does not start with \"sip:\"" },
+    { "sip:dinh-hoa@", "has no host" },
+    { "sip:x@10.0.0.1:0", "port that is not 1..65535" },
+    { "sip:x@10.0.0.1:70000", "port that is not 1..65535" },
+    { "sip:x@[2001:db8::5", "has no host" },
+    { "sip:<x@10.0.0.1>", "angle bracket" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *head = g_strdup_printf ("[site:tp-thai-nguyen]\nsip-uri=%s\n", bad[i].uri);
+      expect_problem (head, "[site:tp-thai-nguyen] sip-uri:", bad[i].why);
+    }
+  expect_problem ("[sip]\nredial-attempts=11\n", "[sip] redial-attempts:", "out of range");
+}
+
 static char *
 default_config_path (void)
 {
@@ -662,5 +700,6 @@ main (int argc, char **argv)
   g_test_add_func ("/config/tool/new-token-file", test_tool_new_token_file);
   g_test_add_func ("/config/tool/new-token-stdout", test_tool_new_token_stdout);
   g_test_add_func ("/config/tool/errors", test_tool_errors);
+  g_test_add_func ("/config/sip-uri", test_sip_uri);
   return g_test_run ();
 }

@@ -44,7 +44,7 @@ test_error_strings (void)
     "not-joined",    "already-joined",    "unknown-site",
     "bad-token",     "conference-locked", "not-permitted",
     "bad-sdp",       "internal",          "not-present",
-    "nothing-to-do",
+    "nothing-to-do", "not-dialable",
   };
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == DC_ERR_N_CODES);
 
@@ -65,6 +65,7 @@ test_type_strings (void)
     NULL,        "sites",       "join",      "answer",   "ice",    "leave",
     "raise-hand", "lower-hand", "give-floor", "take-floor", "mute", "mute-districts",
     "allow-video", "lock", "remove", "admit", "set-layout", "end-meeting", "get-attendance",
+    "call-site", "call-all",
     "welcome", "offer", "site-list", "site-joined", "site-left", "speaking", "layout", "error", "bye", "state",
     "floor-timer", "attendance",
   };
