@@ -53,6 +53,11 @@ run_gateway (const char *config_path)
   g_autofree char *stats = dc_gateway_describe_stats (gateway);
   printf ("diemcau-gateway: stopping; %s\n", stats);
   fflush (stdout);
+  g_clear_pointer (&gateway, dc_gateway_free);
+  /* No idle streaming or pool thread may still run when the libraries' exit-time destructors
+   * do: one stop in many aborted in pthread_setspecific after everything was written. */
+  gst_task_cleanup_all ();
+  g_thread_pool_stop_unused_threads ();
   return 0;
 }
 
