@@ -125,6 +125,7 @@ site_states_array_new (const DcStateView *state)
       json_object_set_int_member (item, "hand", site->hand);
       json_object_set_boolean_member (item, "dialable", site->dialable);
       json_object_set_string_member (item, "call", site->call ? site->call : "none");
+      json_object_set_boolean_member (item, "on_hold", site->on_hold);
       json_array_add_object_element (array, item);
     }
   return array;

@@ -35,6 +35,7 @@ typedef struct
   int hand;           /* 1-based place in the queue, 0 when no hand is raised */
   gboolean dialable;  /* the gateway can call its room system */
   const char *call;   /* "none", "calling", "failed" */
+  gboolean on_hold;   /* a SIP hall put its call on hold */
 } DcSiteStateEntry;
 
 typedef struct

@@ -96,6 +96,7 @@ static const FieldSpec site_state_fields[] = {
   F_INT ("hand", REQ, 0, 64),
   F_STR ("call", OPT, SHORT_STRING_MAX),
   F_BOOL ("dialable", OPT),
+  F_BOOL ("on_hold", OPT),
   F_END,
 };
 

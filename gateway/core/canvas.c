@@ -224,6 +224,8 @@ state_text (DcTileState state)
       return "Chưa kết nối";
     case DC_TILE_LEFT:
       return "Đã rời hội nghị";
+    case DC_TILE_ON_HOLD:
+      return "Đang tạm giữ cuộc gọi";
     case DC_TILE_LIVE:
     case DC_TILE_NO_VIDEO:
     default:

@@ -21,6 +21,7 @@ typedef enum
   DC_TILE_NO_VIDEO,  /* connected, no picture yet: placeholder "Chưa có hình" */
   DC_TILE_ABSENT,    /* not connected or gone: placeholder "Chưa kết nối" / "Đã rời" */
   DC_TILE_LEFT,
+  DC_TILE_ON_HOLD,   /* connected, its call on hold: placeholder "Đang tạm giữ cuộc gọi" */
 } DcTileState;
 
 typedef struct DcCanvas DcCanvas;

@@ -10,6 +10,8 @@ typedef struct
   gboolean joined_before; /* in this meeting: may come back while the conference is locked */
   gint64 hand_raised_at;  /* 0 = hand down */
   DcCallState call;
+  gboolean on_hold;
+  gint64 hold_changed_at;
 } SiteState;
 
 struct DcConference
@@ -148,6 +150,8 @@ dc_conference_set_present (DcConference *conference, guint slot, gboolean presen
   if ((site->presence == DC_PRESENCE_PRESENT) == present)
     return;
   site->presence = present ? DC_PRESENCE_PRESENT : DC_PRESENCE_LEFT;
+  site->on_hold = FALSE;
+  site->hold_changed_at = 0;
   record (conference, present ? DC_ATTENDANCE_JOINED : DC_ATTENDANCE_LEFT, slot, NULL);
   if (present)
     {
@@ -687,4 +691,26 @@ dc_conference_get_call_state (const DcConference *conference, guint slot)
 {
   g_return_val_if_fail (slot < conference->n_sites, DC_CALL_NONE);
   return conference->sites[slot].call;
+}
+
+void
+dc_conference_set_on_hold (DcConference *conference, guint slot, gboolean on_hold, gint64 now_us)
+{
+  g_return_if_fail (slot < conference->n_sites);
+  conference->sites[slot].on_hold = on_hold;
+  conference->sites[slot].hold_changed_at = now_us;
+}
+
+gint64
+dc_conference_get_hold_changed_at (const DcConference *conference, guint slot)
+{
+  g_return_val_if_fail (slot < conference->n_sites, 0);
+  return conference->sites[slot].hold_changed_at;
+}
+
+gboolean
+dc_conference_is_on_hold (const DcConference *conference, guint slot)
+{
+  g_return_val_if_fail (slot < conference->n_sites, FALSE);
+  return conference->sites[slot].on_hold;
 }

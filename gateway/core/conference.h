@@ -113,6 +113,13 @@ DcCommandResult dc_conference_call_site (DcConference *conference, guint sender,
 DcCommandResult dc_conference_call_absent (DcConference *conference, guint sender, guint *slots,
                                            guint *n_slots);
 gboolean dc_conference_is_dialable (const DcConference *conference, guint slot);
+/* A SIP hall that put its call on hold (sendonly or inactive): out of the mix, its tile says so,
+ * and the media watchdog leaves it alone. Cleared when it resumes or leaves. */
+void dc_conference_set_on_hold (DcConference *conference, guint slot, gboolean on_hold,
+                                gint64 now_us);
+gboolean dc_conference_is_on_hold (const DcConference *conference, guint slot);
+/* When the hall last went on or off hold (0: never); media takes a moment to come back. */
+gint64 dc_conference_get_hold_changed_at (const DcConference *conference, guint slot);
 void dc_conference_set_call_state (DcConference *conference, guint slot, DcCallState state);
 DcCallState dc_conference_get_call_state (const DcConference *conference, guint slot);
 DcCommandResult dc_conference_end_meeting (DcConference *conference, guint sender,

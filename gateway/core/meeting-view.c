@@ -79,6 +79,7 @@ dc_meeting_state_new (const DcConference *conference, gint64 now_us)
       .hand = dc_conference_get_hand_position (conference, slot),
       .dialable = dc_conference_is_dialable (conference, slot),
       .call = dc_call_state_to_string (dc_conference_get_call_state (conference, slot)),
+      .on_hold = dc_conference_is_on_hold (conference, slot),
     };
 
   DcStateView state = {

@@ -23,6 +23,7 @@ typedef struct
   char *label;
   DcPresence presence;
   gboolean video_allowed;
+  gboolean on_hold;
   gboolean highlight;
   DcTileState drawn_state; /* what the canvas was last told, to re-render only on change */
   gboolean drawn_highlight;
@@ -183,6 +184,8 @@ tile_state (const VideoSlot *slot, gint64 now)
   switch (slot->presence)
     {
     case DC_PRESENCE_PRESENT:
+      if (slot->on_hold)
+        return DC_TILE_ON_HOLD;
       return slot->video_allowed && slot->latest && now - slot->latest_at < STALE_FRAME_US ? DC_TILE_LIVE
                                                                      : DC_TILE_NO_VIDEO;
     case DC_PRESENCE_LEFT:
@@ -546,22 +549,22 @@ dc_video_mixer_release_codec (DcVideoMixer *mixer, const DcVideoCodec *codec)
 }
 
 void
-dc_video_mixer_set_slot (DcVideoMixer *mixer, guint index, const DcRect *rect, const char *label,
-                         DcPresence presence, gboolean video_allowed, gboolean highlight)
+dc_video_mixer_set_slot (DcVideoMixer *mixer, guint index, const DcSlotLook *look)
 {
-  g_return_if_fail (index < mixer->params.n_slots && rect != NULL && label != NULL);
+  g_return_if_fail (index < mixer->params.n_slots && look != NULL && look->label != NULL);
   g_mutex_lock (&mixer->lock);
   VideoSlot *slot = &mixer->slots[index];
-  gboolean moved = memcmp (&slot->rect, rect, sizeof *rect) != 0
-                   || g_strcmp0 (slot->label, label) != 0;
-  slot->rect = *rect;
+  gboolean moved = memcmp (&slot->rect, &look->rect, sizeof look->rect) != 0
+                   || g_strcmp0 (slot->label, look->label) != 0;
+  slot->rect = look->rect;
   g_free (slot->label);
-  slot->label = g_strdup (label);
-  if (presence != DC_PRESENCE_PRESENT)
+  slot->label = g_strdup (look->label);
+  if (look->presence != DC_PRESENCE_PRESENT)
     g_clear_pointer (&slot->latest, gst_sample_unref);
-  slot->presence = presence;
-  slot->video_allowed = video_allowed;
-  slot->highlight = highlight;
+  slot->presence = look->presence;
+  slot->video_allowed = look->video_allowed;
+  slot->on_hold = look->on_hold;
+  slot->highlight = look->highlight;
   if (moved)
     slot->placed = FALSE;
   g_mutex_unlock (&mixer->lock);

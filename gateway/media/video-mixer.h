@@ -79,10 +79,18 @@ gboolean dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *code
                                    GError **error);
 void dc_video_mixer_release_codec (DcVideoMixer *mixer, const DcVideoCodec *codec);
 
-/* video_allowed FALSE shows the placeholder even while frames arrive (the chair stopped it). */
-void dc_video_mixer_set_slot (DcVideoMixer *mixer, guint slot, const DcRect *rect,
-                              const char *label, DcPresence presence, gboolean video_allowed,
-                              gboolean highlight);
+/* How a slot's tile looks. */
+typedef struct
+{
+  DcRect rect;
+  const char *label;
+  DcPresence presence;
+  gboolean video_allowed; /* FALSE: the placeholder even while frames arrive (the chair stopped it) */
+  gboolean on_hold;       /* the hall put its call on hold: the placeholder says so */
+  gboolean highlight;
+} DcSlotLook;
+
+void dc_video_mixer_set_slot (DcVideoMixer *mixer, guint slot, const DcSlotLook *look);
 /* From streaming threads: an I420 sample at (ideally) the slot's size. */
 void dc_video_mixer_put_frame (DcVideoMixer *mixer, guint slot, GstSample *sample);
 /* Any thread: a site's PLI/FIR, or a site that just joined. codec NULL asks every running

@@ -191,7 +191,16 @@ on_reoffer (DcGateway *gateway, int slot, const char *sdp, gsize length)
   if (!dc_sip_sdp_read_offer (sdp, length, &dc_gateway_sip_policy, &media, &error))
     return refuse_unreadable (error);
   dc_sip_site_update (site, &media);
-  GST_INFO ("site %s: media updated by a re-INVITE", dc_site_get_id (site));
+  /* RFC 3264 §8.4: a hall that holds the call offers sendonly (music) or inactive. */
+  gboolean on_hold = media.audio.direction == DC_SIP_SENDONLY
+                     || media.audio.direction == DC_SIP_INACTIVE;
+  GST_INFO ("site %s: media updated by a new offer%s", dc_site_get_id (site),
+            on_hold ? ": on hold" : "");
+  if (on_hold != dc_conference_is_on_hold (gateway->conference, slot))
+    {
+      dc_conference_set_on_hold (gateway->conference, slot, on_hold, g_get_monotonic_time ());
+      dc_gateway_state_changed (gateway);
+    }
   return (DcSipReply){ .sdp = answer_new (sdp, length, &media, leg) };
 }
 

@@ -452,7 +452,11 @@ watchdog_tick (gpointer data)
   gint64 now = g_get_monotonic_time ();
   for (guint slot = 0; slot < gateway->n_sites; slot++)
     {
-      if (dc_roster_get_site (gateway->roster, slot) == NULL)
+      /* A hall on hold sends nothing, on purpose; its call (SIP) says when it is gone. */
+      gint64 hold_changed = dc_conference_get_hold_changed_at (gateway->conference, slot);
+      if (dc_roster_get_site (gateway->roster, slot) == NULL
+          || dc_conference_is_on_hold (gateway->conference, slot)
+          || (hold_changed && now - hold_changed < LOST_AFTER_US))
         continue;
       gint64 last = dc_audio_mixer_last_input (gateway->audio, slot);
       gint64 joined_at = dc_roster_get_joined_at (gateway->roster, slot);

@@ -85,12 +85,20 @@ dc_media_sync_apply (DcMediaSync *sync)
   for (guint slot = 0; slot < sync->n_slots; slot++)
     {
       const DcSiteConfig *site = dc_conference_get_site (conference, slot);
+      /* A hall on hold may play music to the gateway: it stays out of every mix. */
+      gboolean on_hold = dc_conference_is_on_hold (conference, slot);
       dc_audio_mixer_set_gain (sync->audio, slot,
-                               dc_conference_is_muted (conference, slot) ? 0.0f : 1.0f);
-      dc_video_mixer_set_slot (sync->video, slot, &sync->rects[slot], site->name,
-                               dc_conference_get_presence (conference, slot),
-                               dc_conference_is_video_allowed (conference, slot),
-                               speaking == (int) slot || floor == (int) slot);
+                               dc_conference_is_muted (conference, slot) || on_hold ? 0.0f
+                                                                                    : 1.0f);
+      DcSlotLook look = {
+        .rect = sync->rects[slot],
+        .label = site->name,
+        .presence = dc_conference_get_presence (conference, slot),
+        .video_allowed = dc_conference_is_video_allowed (conference, slot),
+        .on_hold = on_hold,
+        .highlight = speaking == (int) slot || floor == (int) slot,
+      };
+      dc_video_mixer_set_slot (sync->video, slot, &look);
     }
   return layout_changed;
 }

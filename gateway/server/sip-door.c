@@ -192,6 +192,29 @@ on_reinvite (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *
   send_reply (handle, &reply);
 }
 
+/* UPDATE (RFC 3311) carries a new offer inside the dialog, as a re-INVITE does; without the
+ * stack's own SDP engine the answer is the gateway's to send. */
+static void
+on_update (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *sip, int status)
+{
+  if (status >= 200)
+    return;
+  if (call == NULL || call->ended || !has_sdp (sip))
+    {
+      nua_respond (handle, SIP_200_OK, NUTAG_WITH_THIS (door->nua), TAG_END ());
+      return;
+    }
+  DcSipReply reply = door->handlers.offered (call->slot, sip->sip_payload->pl_data,
+                                             sip->sip_payload->pl_len, TRUE, door->user_data);
+  if (reply.sdp)
+    nua_respond (handle, SIP_200_OK, NUTAG_WITH_THIS (door->nua),
+                 SIPTAG_CONTENT_TYPE_STR ("application/sdp"), SIPTAG_PAYLOAD_STR (reply.sdp),
+                 TAG_END ());
+  else
+    nua_respond (handle, reply.status, reply.phrase, NUTAG_WITH_THIS (door->nua), TAG_END ());
+  g_free (reply.sdp);
+}
+
 static void
 on_invite (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *sip)
 {
@@ -345,6 +368,9 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, DcSipDo
     case nua_i_info:
       on_info (door, handle, call, sip, status);
       break;
+    case nua_i_update:
+      on_update (door, handle, call, sip, status);
+      break;
     case nua_i_bye:
       if (call && !call->ended)
         {
@@ -432,7 +458,7 @@ dc_sip_door_new (const DcConfig *config, const DcSipDoorHandlers *handlers, gpoi
   g_source_attach (door->source, g_main_context_get_thread_default ());
   door->nua = nua_create (door->root, on_event, door, NUTAG_URL (door->url),
                           NUTAG_AUTOANSWER (0), NUTAG_AUTOACK (1), NUTAG_MEDIA_ENABLE (0),
-                          NUTAG_ALLOW ("INFO"), NUTAG_ENABLEMESSAGE (0),
+                          NUTAG_ALLOW ("INFO, UPDATE"), NUTAG_ENABLEMESSAGE (0),
                           SIPTAG_USER_AGENT_STR ("diemcau-gateway"), TAG_END ());
   if (door->nua == NULL)
     {

@@ -51,6 +51,9 @@ REFUSED = {
 DIALLED_HALL, UNREACHABLE_HALL = "tx-pho-yen", "phu-luong"
 CALL_ALL_AT_S = 4
 MUTED_HALL = "dai-tu"
+# A hall that puts its call on hold (re-INVITE sendonly) and resumes: it stays in the meeting
+# though it sends nothing for longer than the media watchdog's 5 s.
+HOLD_HALL, HOLD_PASSWORD, HOLD_AT_S, RESUME_AT_S = "tp-thai-nguyen", "mat-khau-tn", 9, 17
 # The hall known by its address calls from its own loopback address.
 OWN_ADDRESS = "127.0.0.2"
 DURATION_S = 30
@@ -87,6 +90,53 @@ def send_sip_garbage(port, count=60):
             time.sleep(0.01)
 
 
+FLOOD = 200
+
+
+def sip_request(method, target, port, local_port, n, body=b""):
+    head = (f"{method} sip:{target}@127.0.0.1:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP 127.0.0.1:{local_port};branch=z9hG4bK-flood-{n};rport\r\n"
+            "Max-Forwards: 70\r\n"
+            f"From: <sip:flood@127.0.0.1>;tag=f{n}\r\n"
+            f"To: <sip:{target}@127.0.0.1>\r\n"
+            f"Call-ID: flood-{n}@127.0.0.1\r\n"
+            f"CSeq: 1 {method}\r\n"
+            f"Contact: <sip:flood@127.0.0.1:{local_port}>\r\n"
+            + ("Content-Type: application/sdp\r\n" if body else "")
+            + f"Content-Length: {len(body)}\r\n\r\n")
+    return head.encode() + body
+
+
+def probe_sip(port):
+    """An INVITE flood without credentials, an OPTIONS scan, a BYE for a dialog nobody has:
+    the final status each got, by Call-ID. Bounded: FLOOD requests, 5 s of reading."""
+    sdp = (b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+           b"m=audio 40000 RTP/AVP 0\r\n")
+    statuses = {}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        local = s.getsockname()[1]
+        s.sendto(sip_request("OPTIONS", "1000", port, local, "options"), ("127.0.0.1", port))
+        s.sendto(sip_request("BYE", "dai-tu", port, local, "bye"), ("127.0.0.1", port))
+        for n in range(FLOOD):
+            s.sendto(sip_request("INVITE", "dinh-hoa", port, local, n, sdp), ("127.0.0.1", port))
+            if n % 20 == 19:
+                time.sleep(0.005)  # bursts of 20: what a scanner sends, not a socket overrun
+        s.settimeout(0.5)
+        deadline = time.time() + 5
+        while time.time() < deadline and len(statuses) < FLOOD + 2:
+            try:
+                data = s.recv(65536).decode("utf-8", "replace")
+            except socket.timeout:
+                continue
+            status = int(data.split(" ", 2)[1]) if data.startswith("SIP/2.0 ") else 0
+            call_id = next((line.split(":", 1)[1].strip() for line in data.split("\r\n")
+                            if line.lower().startswith(("call-id:", "i:"))), "")
+            if status >= 200:
+                statuses[call_id] = status
+    return statuses
+
+
 class SipTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -102,6 +152,7 @@ class SipTest(unittest.TestCase):
         site_lines["vo-nhai"] = [f"sip-allowed-addresses={OWN_ADDRESS}"]
         site_lines["phu-binh"] = [f"sip-ha1={ha1('phu-binh', SIP_PASSWORD_OF_PHU_BINH)}"]
         site_lines[LINPHONE_HALL] = [f"sip-ha1={ha1(LINPHONE_HALL, LINPHONE_PASSWORD)}"]
+        site_lines[HOLD_HALL] = [f"sip-ha1={ha1(HOLD_HALL, HOLD_PASSWORD)}"]
         cls.dialled_port, unreachable_port = free_sip_port(), free_sip_port()
         site_lines[DIALLED_HALL] = [f"sip-uri=sip:{DIALLED_HALL}@127.0.0.1:{cls.dialled_port}"]
         site_lines[UNREACHABLE_HALL] = [f"sip-uri=sip:x@127.0.0.1:{unreachable_port}"]
@@ -154,6 +205,11 @@ class SipTest(unittest.TestCase):
         cls.dialled = Baresip(DIALLED_HALL, cls.dialled_port, codec="PCMA",
                               tone_hz=tone_of(DIALLED_HALL), user=DIALLED_HALL)
         cls.halls_called = {DIALLED_HALL: cls.dialled.start()}
+        cls.holder = Baresip(HOLD_HALL, free_sip_port(), codec="PCMU", tone_hz=tone_of(HOLD_HALL),
+                             user=HOLD_HALL, domain=gateway, auth_user=HOLD_HALL,
+                             auth_pass=HOLD_PASSWORD)
+        cls.halls_called[HOLD_HALL] = cls.holder.start()
+        cls.holder.dial(f"sip:{HOLD_HALL}@{gateway}")
         mic = os.path.join(cls.conference.dir, "linphone-mic.wav")
         analysis.write_tone_wav(mic, tone_of(LINPHONE_HALL), seconds=DURATION_S, rate=16000)
         cls.linphone_wav = os.path.join(cls.conference.dir, "linphone-hears.wav")
@@ -190,6 +246,8 @@ class SipTest(unittest.TestCase):
                 cls.closed[site] = caller.wait_event("CALL_CLOSED", timeout=10)
             except Exception as error:
                 cls.closed[site] = {"param": str(error)}
+        cls.sleep_until(HOLD_AT_S)
+        cls.holder.hold()
         cls.sleep_until(MUTE_AT_S - 5)
         cls.snapshot = None
         try:
@@ -198,11 +256,14 @@ class SipTest(unittest.TestCase):
         except Exception as error:  # reported by test_room_system_sees_the_composition
             print(f"snapshot: {error}", file=sys.stderr)
         send_sip_garbage(cls.sip_port)
+        cls.sip_probe = probe_sip(cls.sip_port)
+        cls.sleep_until(RESUME_AT_S)
+        cls.holder.resume()
         cls.sleep_until(HANGUP_AT_S)
         cls.wavs = {site: hall.received_wav() for site, hall in cls.halls.items()}
         cls.dialled_wav = cls.dialled.received_wav()
         cls.callstats = {site: hall.command("callstat")["data"] for site, hall in cls.halls.items()}
-        for hall in cls.halls.values():
+        for hall in list(cls.halls.values()) + [cls.holder]:
             hall.hangup()
         cls.linphone.terminate()
         time.sleep(2)
@@ -293,6 +354,12 @@ class SipTest(unittest.TestCase):
         self.assertTrue(samples)
         colour = samples[len(samples) // 2]["tiles"][VIDEO_HALL]
         self.assertLessEqual(conf.colour_distance(colour, "ffffff"), 48, colour)
+        # After the hall hangs up its tile is the placeholder again, not a frozen picture.
+        late = [s for s in self.chair()["timeline"]
+                if HANGUP_AT_S + 3 <= s["t"] <= DURATION_S - 1 and "tiles" in s]
+        self.assertTrue(late)
+        gone = late[len(late) // 2]["tiles"][VIDEO_HALL]
+        self.assertGreater(conf.colour_distance(gone, "ffffff"), 120, gone)
 
     def test_room_system_sees_the_composition(self):
         """The H.264 picture the hall decodes: the chair large in its colour, the hall's own
@@ -310,14 +377,15 @@ class SipTest(unittest.TestCase):
                 got = "%02x%02x%02x" % tuple(pixel[:3])
                 self.assertLessEqual(conf.colour_distance(got, expected), 48, (site, got))
 
+    def site_states(self, site):
+        """(t, the site's entry) of every state message the chair got."""
+        return [(m["t"], next(s for s in m["message"]["sites"] if s["id"] == site))
+                for m in self.chair()["messages"] if m["message"]["type"] == "state"]
+
     def call_states(self, site):
-        """(t, call, present) of a site in every state message the chair got."""
-        states = []
-        for m in self.chair()["messages"]:
-            if m["message"]["type"] == "state":
-                entry = next(s for s in m["message"]["sites"] if s["id"] == site)
-                states.append((m["t"], entry.get("call"), entry["present"], entry.get("dialable")))
-        return states
+        """(t, call, present, dialable) of a site in every state message the chair got."""
+        return [(t, e.get("call"), e["present"], e.get("dialable"))
+                for t, e in self.site_states(site)]
 
     def test_chair_calls_a_hall_that_answers(self):
         self.assertEqual(self.dialled_call.get("direction"), "incoming", self.dialled_call)
@@ -367,6 +435,32 @@ class SipTest(unittest.TestCase):
                 if e["type"] == "site-left"}
         for site in list(HALLS) + [LINPHONE_HALL]:
             self.assertEqual(left.get(site), "left", left)
+
+    def test_hold_keeps_the_hall_out_of_the_mix_and_in_the_meeting(self):
+        states = [(t, entry) for t, entry in self.site_states(HOLD_HALL)]
+        held = [t for t, e in states if e.get("on_hold")]
+        self.assertTrue(held, "the hall was never shown on hold")
+        self.assertLess(abs(min(held) - HOLD_AT_S), 2.5)
+        resumed = [t for t, e in states if t > min(held) and not e.get("on_hold")]
+        self.assertTrue(resumed and abs(min(resumed) - RESUME_AT_S) < 2.5, states[-3:])
+        # Present all along: more than 5 s without media did not count as lost.
+        for t, e in states:
+            if HOLD_AT_S - 1 <= t <= HANGUP_AT_S - 0.5:
+                self.assertTrue(e["present"], (t, e))
+        before = self.probe(tone_of(HOLD_HALL), 5, HOLD_AT_S - 0.5)
+        during = self.probe(tone_of(HOLD_HALL), HOLD_AT_S + 1.5, RESUME_AT_S - 0.5)
+        self.assertGreater(before, -40)
+        self.assertLess(during, -50)
+
+    def test_flood_scan_and_stray_bye_get_clear_answers(self):
+        invites = [status for call_id, status in self.sip_probe.items() if call_id.startswith("flood-")
+                   and not call_id.startswith(("flood-options", "flood-bye"))]
+        self.assertGreaterEqual(len(invites), FLOOD * 0.9, "most INVITEs answered in 5 s")
+        self.assertEqual(set(invites), {401}, "challenged, never let in")
+        self.assertEqual(self.sip_probe.get("flood-options@127.0.0.1"), 200)
+        self.assertEqual(self.sip_probe.get("flood-bye@127.0.0.1"), 481)
+        # None of them got a media port.
+        self.assertNotIn("to 127.0.0.1:40000", self.conference.log())
 
     def test_garbage_on_the_sip_port_disturbs_nobody(self):
         # The garbage went in before the mute; every hall is still heard after it.

@@ -199,8 +199,10 @@ new_mixer (Output *out, gboolean with_tiles, DcRect *rects)
   for (guint i = 0; i < 3; i++)
     {
       gboolean present = i == 0 || (with_tiles && i == 1);
-      dc_video_mixer_set_slot (mixer, i, &rects[i], names[i],
-                               present ? DC_PRESENCE_PRESENT : DC_PRESENCE_ABSENT, TRUE, FALSE);
+      DcSlotLook look = { .rect = rects[i], .label = names[i],
+                          .presence = present ? DC_PRESENCE_PRESENT : DC_PRESENCE_ABSENT,
+                          .video_allowed = TRUE };
+      dc_video_mixer_set_slot (mixer, i, &look);
       if (!with_tiles || !present)
         continue;
       g_autoptr (GstSample) sample = tile_sample (rects[i].width, rects[i].height, TILE_COLOUR,
@@ -338,13 +340,15 @@ test_idle_composes_nothing (void)
   g_assert_cmpuint (frames_composed (mixer), ==, 0); /* someone present, no encoder */
   use (mixer, out.vp8);
   DcRect rect = { 0, 0, 160, 90 };
-  dc_video_mixer_set_slot (mixer, 0, &rect, "UBND tỉnh Thái Nguyên", DC_PRESENCE_LEFT, TRUE, FALSE);
+  DcSlotLook look = { .rect = rect, .label = "UBND tỉnh Thái Nguyên",
+                      .presence = DC_PRESENCE_LEFT, .video_allowed = TRUE };
+  dc_video_mixer_set_slot (mixer, 0, &look);
   g_usleep (100 * 1000); /* a tick already under way finishes */
   guint64 before = frames_composed (mixer);
   g_usleep (400 * 1000);
   g_assert_cmpuint (frames_composed (mixer), ==, before);
-  dc_video_mixer_set_slot (mixer, 0, &rect, "UBND tỉnh Thái Nguyên", DC_PRESENCE_PRESENT, TRUE,
-                           FALSE);
+  look.presence = DC_PRESENCE_PRESENT;
+  dc_video_mixer_set_slot (mixer, 0, &look);
   g_usleep (400 * 1000);
   g_assert_cmpuint (frames_composed (mixer), >, 5);
   dc_video_mixer_release_codec (mixer, out.vp8);
