@@ -14,6 +14,8 @@ GST_DEBUG_CATEGORY_STATIC (dc_sip_site_debug);
 
 #define AUDIO_SESSION 0
 #define VIDEO_SESSION 1
+/* Keyframe requests to the hall closer together than this are one. */
+#define HALL_KEYFRAME_INTERVAL_US (1000 * 1000)
 
 /* How each audio codec is carried: RTP caps, and the gst_parse texts from the mixer's 48 kHz
  * samples to RTP (the payloader last, its payload type appended) and back. */
@@ -53,11 +55,13 @@ typedef struct
   GstAppSrc *video_src;
   ReturnPath paths[4]; /* audio RTP, audio RTCP, video RTP, video RTCP */
   GstCaps *srtp_keys[2]; /* what srtpdec asks for, per session, when the stream is SRTP */
+  DcSipSignals signals;
 
   GMutex lock; /* protects what follows */
   int tile_width, tile_height;
   GstElement *tile_caps;
   DcSendClock send_clock;
+  gint64 last_hall_keyframe_us; /* when the hall was last asked for a keyframe */
 } SipSite;
 
 #define SIP_SITE(site) ((SipSite *) (site))
@@ -240,6 +244,32 @@ make_receive_branch (SipSite *self, guint session, GError **error)
   return bin;
 }
 
+static void
+run_keyframe_from_hall (DcSite *site, gpointer data)
+{
+  SIP_SITE (site)->signals.keyframe_from_hall (site, site->user_data);
+}
+
+/* The depayloader asks for a keyframe (a new stream, a lost packet) as an upstream event;
+ * rtpbin turns it into PLI where the hall offered it, and the signaling sends INFO. */
+static GstPadProbeReturn
+on_decoder_wants_keyframe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
+{
+  SipSite *self = data;
+  if (!gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
+    return GST_PAD_PROBE_OK;
+  gint64 now = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  gboolean ask = self->signals.keyframe_from_hall
+                 && now - self->last_hall_keyframe_us >= HALL_KEYFRAME_INTERVAL_US;
+  if (ask)
+    self->last_hall_keyframe_us = now;
+  g_mutex_unlock (&self->lock);
+  if (ask)
+    dc_site_post (&self->base, run_keyframe_from_hall, NULL, NULL);
+  return GST_PAD_PROBE_OK;
+}
+
 /* rtpbin names its pads recv_rtp_src_SESSION_SSRC_PT; a new SSRC (a hall that restarted its
  * stream) gets a new pad and a new branch. */
 static void
@@ -260,6 +290,9 @@ on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer data)
       gst_bin_add (GST_BIN (self->pipeline), bin);
       gst_element_sync_state_with_parent (bin);
       g_autoptr (GstPad) sink_pad = gst_element_get_static_pad (bin, "sink");
+      if (session == VIDEO_SESSION)
+        gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_decoder_wants_keyframe,
+                           self, NULL);
       if (gst_pad_link (pad, sink_pad) != GST_PAD_LINK_OK)
         GST_ERROR ("site %s: could not link %s", self->base.id, name);
       else
@@ -498,7 +531,8 @@ copy_stream (DcSipStream *to, const DcSipStream *from)
 
 DcSite *
 dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks,
-                 gpointer user_data, DcTeardownPool *teardown, GError **error)
+                 const DcSipSignals *signals, gpointer user_data, DcTeardownPool *teardown,
+                 GError **error)
 {
   g_return_val_if_fail (params != NULL && params->media != NULL && callbacks != NULL, NULL);
   GST_DEBUG_CATEGORY_INIT (dc_sip_site_debug, "dc-sip-site", 0, "diemcau SIP hall media");
@@ -507,6 +541,8 @@ dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks
   dc_site_init (&self->base, &sip_site_ops, params->site_id, params->slot, callbacks, user_data,
                 teardown);
   g_mutex_init (&self->lock);
+  if (signals)
+    self->signals = *signals;
   self->media = *params->media;
   copy_stream (&self->media.audio, &params->media->audio);
   copy_stream (&self->media.video, &params->media->video);

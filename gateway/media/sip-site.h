@@ -11,6 +11,14 @@
 
 G_BEGIN_DECLS
 
+/* What a SIP site asks of its signaling, on the owner's main context (queued). */
+typedef struct
+{
+  /* The hall's decoder needs a full picture: besides RTCP PLI (when the hall offered it), the
+   * signaling sends SIP INFO picture_fast_update, what Poly and Cisco codecs listen to. */
+  void (*keyframe_from_hall) (DcSite *site, gpointer user_data);
+} DcSipSignals;
+
 typedef struct
 {
   const char *site_id;
@@ -27,7 +35,8 @@ typedef struct
 } DcSipSiteParams;
 
 DcSite *dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks,
-                         gpointer user_data, DcTeardownPool *teardown, GError **error);
+                         const DcSipSignals *signals, gpointer user_data,
+                         DcTeardownPool *teardown, GError **error);
 
 /* Main context: a re-INVITE moved the hall's media (new address or port, hold, resume). Codecs
  * stay as first negotiated; a change of codec needs a new call. */

@@ -93,6 +93,18 @@ dc_gateway_sip_bind (DcGateway *gateway, const char *remote_address, gboolean wi
   return TRUE;
 }
 
+static void
+on_keyframe_from_hall (DcSite *site, gpointer data)
+{
+  DcGateway *gateway = data;
+  if (gateway->sip && dc_roster_get_site (gateway->roster, dc_site_get_slot (site)) == site)
+    dc_sip_door_request_keyframe (gateway->sip->door, dc_site_get_slot (site));
+}
+
+static const DcSipSignals sip_signals = {
+  .keyframe_from_hall = on_keyframe_from_hall,
+};
+
 DcSite *
 dc_gateway_sip_site_new (DcGateway *gateway, guint slot, const DcSipMedia *media, DcSipLeg *leg,
                          DcRtpPorts *audio, DcRtpPorts *video, GError **error)
@@ -111,7 +123,7 @@ dc_gateway_sip_site_new (DcGateway *gateway, guint slot, const DcSipMedia *media
     .audio_local_key = leg->audio_key,
     .video_local_key = leg->video_key,
   };
-  DcSite *site = dc_sip_site_new (&params, &dc_gateway_site_callbacks, gateway,
+  DcSite *site = dc_sip_site_new (&params, &dc_gateway_site_callbacks, &sip_signals, gateway,
                                   gateway->teardown, error);
   dc_rtp_ports_clear (audio);
   dc_rtp_ports_clear (video);

@@ -382,6 +382,11 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, DcSipDo
     case nua_i_state:
       on_call_state (door, handle, call, tags);
       break;
+    case nua_r_info:
+      if (call && status >= 200)
+        GST_INFO ("slot %d answered the keyframe request: %d %s", call->slot, status,
+                  phrase ? phrase : "");
+      break;
     case nua_r_invite:
       on_invite_response (door, handle, call, status, phrase, sip);
       break;
@@ -532,6 +537,21 @@ dc_sip_door_hang_up (DcSipDoor *door, int slot, const char *reason)
     nua_cancel (call->handle, TAG_END ());
   else
     nua_bye (call->handle, TAG_END ());
+}
+
+void
+dc_sip_door_request_keyframe (DcSipDoor *door, int slot)
+{
+  static const char media_control[]
+      = "<?xml version=\"1.0\" encoding=\"utf-8\" ?>\r\n"
+        "<media_control><vc_primitive><to_encoder><picture_fast_update/></to_encoder>"
+        "</vc_primitive></media_control>\r\n";
+  SipCall *call = door->by_slot[slot];
+  if (call == NULL || !call->answered)
+    return;
+  GST_DEBUG ("asking slot %d for a keyframe (INFO)", slot);
+  nua_info (call->handle, SIPTAG_CONTENT_TYPE_STR ("application/media_control+xml"),
+            SIPTAG_PAYLOAD_STR (media_control), TAG_END ());
 }
 
 gboolean

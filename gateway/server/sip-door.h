@@ -49,6 +49,8 @@ gboolean dc_sip_door_dial (DcSipDoor *door, int slot, const char *uri, const cha
 /* Ends the slot's call (BYE, or CANCEL while it rings) if it has one; nothing otherwise. */
 void dc_sip_door_hang_up (DcSipDoor *door, int slot, const char *reason);
 gboolean dc_sip_door_has_call (DcSipDoor *door, int slot);
+/* Asks the slot's hall for a full picture: SIP INFO picture_fast_update (RFC 5168). */
+void dc_sip_door_request_keyframe (DcSipDoor *door, int slot);
 /* "sip:ADDRESS:PORT": where room systems dial. */
 const char *dc_sip_door_get_url (DcSipDoor *door);
 

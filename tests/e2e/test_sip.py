@@ -349,6 +349,10 @@ class SipTest(unittest.TestCase):
                 self.assertLess(levels[tone], -35, levels)
                 self.assertGreater(levels[CHAIR_TONE], -15, levels)
 
+    def test_gateway_asks_the_room_system_for_keyframes_by_info(self):
+        """SIP INFO picture_fast_update, what Poly and Cisco codecs listen to; baresip answers."""
+        self.assertRegex(self.conference.log(), r"slot \d+ answered the keyframe request: 200")
+
     def test_room_systems_video_is_in_its_tile(self):
         samples = [s for s in self.chair()["timeline"] if 8 <= s["t"] <= MUTE_AT_S and "tiles" in s]
         self.assertTrue(samples)
