@@ -214,9 +214,25 @@ watch_return_path (SipSite *self, const char *src_name, ReturnPath *path)
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_received_packet, path, NULL);
 }
 
-static GstElement *
-make_receive_branch (SipSite *self, guint session, GError **error)
+/* rtpbin asks what a payload type is when a packet of one it has no caps for arrives: the
+ * hall's telephone events share the audio session with its codec. */
+static GstCaps *
+on_request_pt_map (GstElement *rtpbin, guint session, guint pt, gpointer data)
 {
+  SipSite *self = data;
+  if (session != AUDIO_SESSION || pt == 0 || pt != self->media.telephone_event_pt)
+    return NULL;
+  return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio", "payload",
+                              G_TYPE_INT, (int) pt, "clock-rate", G_TYPE_INT, 8000,
+                              "encoding-name", G_TYPE_STRING, "TELEPHONE-EVENT", NULL);
+}
+
+static GstElement *
+make_receive_branch (SipSite *self, guint session, guint pt, GError **error)
+{
+  if (session == AUDIO_SESSION && pt != 0 && pt == self->media.telephone_event_pt)
+    return gst_parse_bin_from_description ("rtpdtmfdepay ! fakesink sync=false async=false",
+                                           TRUE, error);
   if (session == AUDIO_SESSION)
     return dc_site_media_audio_branch_new (&self->base,
                                            audio_plumbing[self->media.audio_codec].decode, error);
@@ -282,7 +298,7 @@ on_pad_added (GstElement *rtpbin, GstPad *pad, gpointer data)
       || !dc_site_enter (&self->base))
     return;
   g_autoptr (GError) error = NULL;
-  GstElement *bin = make_receive_branch (self, session, &error);
+  GstElement *bin = make_receive_branch (self, session, pt, &error);
   if (bin == NULL)
     GST_ERROR ("site %s: no branch for session %u: %s", self->base.id, session, error->message);
   else
@@ -314,11 +330,34 @@ on_upstream_event (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   return GST_PAD_PROBE_DROP;
 }
 
+static void
+run_key_pressed (DcSite *site, gpointer data)
+{
+  if (SIP_SITE (site)->signals.key_pressed)
+    SIP_SITE (site)->signals.key_pressed (site, GPOINTER_TO_INT (data), site->user_data);
+}
+
+/* rtpdtmfdepay tells each telephone event's start as a "dtmf-event" element message. */
+static void
+take_key (SipSite *self, GstMessage *message)
+{
+  const GstStructure *s = gst_message_get_structure (message);
+  int event = -1;
+  if (s && gst_structure_has_name (s, "dtmf-event")
+      && gst_structure_get_int (s, "number", &event))
+    {
+      GST_INFO ("site %s: key %d", self->base.id, event);
+      dc_site_post (&self->base, run_key_pressed, GINT_TO_POINTER (event), NULL);
+    }
+}
+
 static GstBusSyncReply
 on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
 {
   SipSite *self = data;
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && dc_site_enter (&self->base))
+  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT)
+    take_key (self, message);
+  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && dc_site_enter (&self->base))
     {
       g_autoptr (GError) error = NULL;
       g_autofree char *debug = NULL;
@@ -417,6 +456,7 @@ build_pipeline (SipSite *self, const DcSipSiteParams *params, GError **error)
   gst_bus_set_sync_handler (bus, on_bus_message, self, NULL);
   g_autoptr (GstElement) rtpbin = child (self, "rtpbin");
   g_signal_connect (rtpbin, "pad-added", G_CALLBACK (on_pad_added), self);
+  g_signal_connect (rtpbin, "request-pt-map", G_CALLBACK (on_request_pt_map), self);
   return TRUE;
 }
 

@@ -17,6 +17,8 @@ typedef struct
   /* The hall's decoder needs a full picture: besides RTCP PLI (when the hall offered it), the
    * signaling sends SIP INFO picture_fast_update, what Poly and Cisco codecs listen to. */
   void (*keyframe_from_hall) (DcSite *site, gpointer user_data);
+  /* A key on the hall's remote (RFC 4733 event: 0..9, 10 '*', 11 '#'). */
+  void (*key_pressed) (DcSite *site, int event, gpointer user_data);
 } DcSipSignals;
 
 typedef struct

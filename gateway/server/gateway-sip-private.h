@@ -3,6 +3,7 @@
 #pragma once
 
 #include "gateway-private.h"
+#include "keypad.h"
 #include "rtp-ports.h"
 #include "sip-door.h"
 #include "sip-sdp.h"
@@ -24,6 +25,7 @@ typedef struct
   guint redials_left;
   guint redial_delay_s;  /* the next wait: 5 s, doubling up to 60 s */
   guint redial_id;       /* the timer of the next redial, 0 when none */
+  DcKeypad keypad;       /* the hall's remote: "*1" raises its hand */
 } DcSipLeg;
 
 struct DcGatewaySip

@@ -38,6 +38,7 @@ dc_gateway_sip_leg_clear (DcSipLeg *leg)
   leg->audio_port = leg->video_port = 0;
   leg->session_id = g_get_real_time ();
   leg->session_version = 0;
+  leg->keypad = (DcKeypad){ 0 };
 }
 
 static const DcVideoCodec *
@@ -101,8 +102,36 @@ on_keyframe_from_hall (DcSite *site, gpointer data)
     dc_sip_door_request_keyframe (gateway->sip->door, dc_site_get_slot (site));
 }
 
+/* "*1" on the hall's remote raises its hand, "*0" lowers it. */
+static void
+on_key_pressed (DcSite *site, int event, gpointer data)
+{
+  DcGateway *gateway = data;
+  guint slot = dc_site_get_slot (site);
+  if (gateway->sip == NULL || dc_roster_get_site (gateway->roster, slot) != site)
+    return;
+  gint64 now = g_get_monotonic_time ();
+  DcCommandResult result = DC_COMMAND_INVALID;
+  switch (dc_keypad_feed (&gateway->sip->legs[slot].keypad, event, now))
+    {
+    case DC_KEYPAD_RAISE_HAND:
+      result = dc_conference_raise_hand (gateway->conference, slot, now);
+      break;
+    case DC_KEYPAD_LOWER_HAND:
+      result = dc_conference_lower_hand (gateway->conference, slot, -1);
+      break;
+    case DC_KEYPAD_NONE:
+      return;
+    }
+  GST_INFO ("site %s: hand by keypad: %s", dc_site_get_id (site),
+            result == DC_COMMAND_OK ? "done" : "nothing to do");
+  if (result == DC_COMMAND_OK)
+    dc_gateway_state_changed (gateway);
+}
+
 static const DcSipSignals sip_signals = {
   .keyframe_from_hall = on_keyframe_from_hall,
+  .key_pressed = on_key_pressed,
 };
 
 DcSite *

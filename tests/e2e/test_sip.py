@@ -51,6 +51,8 @@ REFUSED = {
 DIALLED_HALL, UNREACHABLE_HALL = "tx-pho-yen", "phu-luong"
 CALL_ALL_AT_S = 4
 MUTED_HALL = "dai-tu"
+# The muted hall's remote: "*1" raises its hand, "*0" lowers it (RFC 4733 telephone events).
+HAND_UP_AT_S, HAND_DOWN_AT_S = 7, 11
 # A hall that puts its call on hold (re-INVITE sendonly) and resumes: it stays in the meeting
 # though it sends nothing for longer than the media watchdog's 5 s.
 HOLD_HALL, HOLD_PASSWORD, HOLD_AT_S, RESUME_AT_S = "tp-thai-nguyen", "mat-khau-tn", 9, 17
@@ -246,6 +248,8 @@ class SipTest(unittest.TestCase):
                 cls.closed[site] = caller.wait_event("CALL_CLOSED", timeout=10)
             except Exception as error:
                 cls.closed[site] = {"param": str(error)}
+        cls.sleep_until(HAND_UP_AT_S)
+        cls.halls[MUTED_HALL].send_dtmf("*1")
         cls.sleep_until(HOLD_AT_S)
         cls.holder.hold()
         cls.sleep_until(MUTE_AT_S - 5)
@@ -255,6 +259,8 @@ class SipTest(unittest.TestCase):
                 os.path.join(cls.conference.dir, "sip-hall-receives.png"))
         except Exception as error:  # reported by test_room_system_sees_the_composition
             print(f"snapshot: {error}", file=sys.stderr)
+        cls.sleep_until(HAND_DOWN_AT_S)
+        cls.halls[MUTED_HALL].send_dtmf("*0")
         send_sip_garbage(cls.sip_port)
         cls.sip_probe = probe_sip(cls.sip_port)
         cls.sleep_until(RESUME_AT_S)
@@ -455,6 +461,12 @@ class SipTest(unittest.TestCase):
         during = self.probe(tone_of(HOLD_HALL), HOLD_AT_S + 1.5, RESUME_AT_S - 0.5)
         self.assertGreater(before, -40)
         self.assertLess(during, -50)
+
+    def test_keypad_raises_and_lowers_the_hand(self):
+        queued = [t for t, e in self.site_states(MUTED_HALL) if e["hand"] > 0]
+        self.assertTrue(queued, "*1 did not raise the hand")
+        self.assertLess(abs(min(queued) - HAND_UP_AT_S), 2.5)
+        self.assertLess(max(queued), HAND_DOWN_AT_S + 2.5, "*0 did not lower it")
 
     def test_flood_scan_and_stray_bye_get_clear_answers(self):
         invites = [status for call_id, status in self.sip_probe.items() if call_id.startswith("flood-")
