@@ -4,6 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "protocol.h"
+#include "window-calls.h"
 
 /* One site as the panel shows it; filled from welcome (names) and state messages. */
 typedef struct
@@ -11,7 +12,9 @@ typedef struct
   char *id;
   char *name;
   gboolean present, muted, video;
-  int hand; /* 0 = down, else place in the queue */
+  int hand;          /* 0 = down, else place in the queue */
+  gboolean dialable; /* the gateway can call its room system */
+  DcPanelCall call;
 } SiteRow;
 
 typedef struct
@@ -29,6 +32,7 @@ typedef struct
   GtkWidget *queue_label;  /* the queue, or a district's own place in it */
   GtkWidget *site_list;    /* GtkListBox, moderators only */
   GtkWidget *limit_spin, *lock_check, *layout_combo;
+  GtkWidget *call_all;     /* "Gọi tất cả", moderators only */
   gboolean updating;       /* set while widgets follow a state message: no commands then */
 } Panel;
 
@@ -279,6 +283,8 @@ site_row_widget (Panel *p, SiteRow *r)
     g_string_append_printf (state, ", %s %d", _("hand up"), r->hand);
   if (g_strcmp0 (r->id, p->speaking) == 0)
     g_string_append_printf (state, ", %s", _("speaking"));
+  if (!r->present && dc_calls_state_text (r->call) != NULL)
+    g_string_append_printf (state, ", %s", dc_calls_state_text (r->call));
   g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n<small>%s</small>", r->name,
                                                   state->str);
   g_string_free (state, TRUE);
@@ -303,7 +309,27 @@ site_row_widget (Panel *p, SiteRow *r)
                           row_button (p, _("Remove"), r->id, G_CALLBACK (on_remove)), FALSE,
                           FALSE, 0);
     }
+  GtkWidget *call = g_strcmp0 (r->id, p->self_id) != 0
+                        ? dc_calls_row_button (p->engine, r->id, r->dialable, r->present, r->call)
+                        : NULL;
+  if (call != NULL)
+    gtk_box_pack_start (GTK_BOX (box), call, FALSE, FALSE, 0);
   return box;
+}
+
+static void
+refresh_call_all (Panel *p)
+{
+  gboolean any_dialable = FALSE, any_possible = FALSE;
+  for (guint i = 0; i < p->sites->len; i++)
+    {
+      SiteRow *r = p->sites->pdata[i];
+      if (g_strcmp0 (r->id, p->self_id) == 0)
+        continue;
+      any_dialable |= r->dialable;
+      any_possible |= dc_panel_call_possible (r->dialable, r->present, r->call);
+    }
+  dc_calls_all_update (p->call_all, any_dialable, any_possible);
 }
 
 static void
@@ -311,6 +337,7 @@ rebuild_list (Panel *p)
 {
   if (p->site_list == NULL)
     return;
+  refresh_call_all (p);
   GList *children = gtk_container_get_children (GTK_CONTAINER (p->site_list));
   for (GList *l = children; l; l = l->next)
     gtk_widget_destroy (l->data);
@@ -361,6 +388,10 @@ take_state (Panel *p, const DcMessage *msg)
       r->muted = json_object_get_boolean_member (s, "muted");
       r->video = json_object_get_boolean_member (s, "video");
       r->hand = json_object_get_int_member (s, "hand");
+      /* Optional: a gateway without dial-out sends neither. */
+      r->dialable = json_object_get_boolean_member_with_default (s, "dialable", FALSE);
+      r->call = dc_panel_call_from_string (
+          json_object_get_string_member_with_default (s, "call", "none"));
     }
   p->updating = TRUE;
   if (p->lock_check)
@@ -392,6 +423,16 @@ on_meeting_message (DcEngine *engine, int type, gpointer message, Panel *p)
     }
 }
 
+/* A refused command (nothing-to-do, not-dialable): the buttons it made insensitive follow the
+ * gateway's state again; the window shows the refusal itself. */
+static void
+on_gateway_error (DcEngine *engine, const char *code, const char *message, gboolean fatal,
+                  Panel *p)
+{
+  if (!fatal)
+    rebuild_list (p);
+}
+
 /* ---- construction ---- */
 
 static Panel *
@@ -408,6 +449,7 @@ panel_new (DcEngine *engine, gboolean moderates)
   gtk_label_set_xalign (GTK_LABEL (p->queue_label), 0);
   gtk_label_set_line_wrap (GTK_LABEL (p->queue_label), TRUE);
   g_signal_connect (engine, "meeting-message", G_CALLBACK (on_meeting_message), p);
+  g_signal_connect (engine, "gateway-error", G_CALLBACK (on_gateway_error), p);
   p->countdown_timer = g_timeout_add_seconds (1, on_countdown, p);
   return p;
 }
@@ -475,6 +517,9 @@ dc_chair_panel_new (DcEngine *engine)
   gtk_box_pack_start (GTK_BOX (p->root), p->floor_label, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (p->root), p->queue_label, FALSE, FALSE, 0);
   gtk_box_pack_start (GTK_BOX (p->root), build_controls (p), FALSE, FALSE, 0);
+  p->call_all = dc_calls_all_button_new (engine);
+  gtk_widget_set_halign (p->call_all, GTK_ALIGN_END);
+  gtk_box_pack_start (GTK_BOX (p->root), p->call_all, FALSE, FALSE, 0);
   p->site_list = gtk_list_box_new ();
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (p->site_list), GTK_SELECTION_NONE);
   GtkWidget *scroll = gtk_scrolled_window_new (NULL, NULL);

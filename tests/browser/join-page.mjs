@@ -3,10 +3,14 @@
 //
 // node join-page.mjs --url http://127.0.0.1:PORT/ --site ID --token TOKEN --probe 510,730
 //   [--screenshot FILE.png] [--hold S] [--checks] [--wrong-site ID] [--bench]
+//   [--call-site ID [--panel-screenshot FILE.png]]
 //
 // --hold keeps the page in the meeting that long after the measurements (so the other sites
 // measure it); --checks also exercises the error and reconnect paths of the page. --bench only
-// joins, prints "connected", stays --hold seconds and leaves.
+// joins, prints "connected", stays --hold seconds and leaves. --call-site: the page is the chair;
+// it only clicks that hall's "Gọi" in its chair panel, prints "calling" once the button says
+// "Đang gọi…" (the test then lets the call fail) and follows it until "Gọi lại"; screenshots of
+// the page and of the panel in both states.
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -185,13 +189,85 @@ async function checkWrongToken(context, url, site) {
   return { vi, en, button };
 }
 
+// Visible buttons whose label is one of the chair's call commands (a district must have none).
+function visibleCallButtons(page) {
+  return page.evaluate(() => [...document.querySelectorAll('button')]
+    .filter((b) => b.offsetParent !== null && /^(Gọi|Đang gọi)/.test(b.textContent))
+    .map((b) => b.textContent));
+}
+
+const panelState = async (page, row) => ({
+  rowText: await text(page, row), callAll: await text(page, '#call-all'),
+  callAllDisabled: await page.$eval('#call-all', (b) => b.disabled) });
+
+// The chair's page calls one hall: every label its row's button shows is recorded from before
+// the click until "Gọi lại" (the call failed, no redial left) or 15 s.
+async function checkChairCalls(page, site, screenshot) {
+  const row = `#chair-sites li[data-site="${site}"]`;
+  await page.waitForSelector(`${row} button.call`, { timeout: 15000 });
+  await page.evaluate((row) => {
+    const seen = window.diemcau.callLabels = [];
+    const note = () => {
+      const button = document.querySelector(`${row} button.call`);
+      const label = button ? `${button.textContent}${button.disabled ? ' (disabled)' : ''}` : '';
+      if (seen[seen.length - 1] !== label)
+        seen.push(label);
+    };
+    note();
+    new MutationObserver(note).observe(document.getElementById('chair-sites'),
+                                       { childList: true, subtree: true, attributes: true });
+  }, row);
+  const shoot = async (suffix) => {
+    if (screenshot)
+      await page.locator('#chair-panel').screenshot({ path: screenshot.replace(/\.png$/, suffix) });
+  };
+  const before = { ...await panelState(page, row), buttons: await visibleCallButtons(page) };
+  await page.click(`${row} button.call`);
+  const clickedAt = Date.now();
+  const last = (label) => page.waitForFunction((l) => window.diemcau.callLabels.at(-1) === l,
+                                               label, { timeout: 15000 }).catch(() => {});
+  await last('Đang gọi… (disabled)');
+  const during = await panelState(page, row);
+  await shoot('-calling.png');
+  process.stdout.write('calling\n');
+  await last('Gọi lại');
+  const result = { before, during, ...await panelState(page, row),
+                   labels: await page.evaluate(() => window.diemcau.callLabels),
+                   seconds: (Date.now() - clickedAt) / 1000,
+                   state: await page.evaluate((site) =>
+                     window.diemcau.state_message.sites.find((s) => s.id === site), site) };
+  if (screenshot)
+    await page.screenshot({ path: screenshot });
+  await shoot('-panel.png');
+  return result;
+}
+
+async function chairMain(values) {
+  const browser = await launch();
+  const result = { console: [] };
+  try {
+    const page = await browser.context.newPage();
+    page.on('console', (m) => result.console.push(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => result.console.push(`pageerror: ${e.message}`));
+    await joinPage(page, `${values.url}?loopback=1`, values.site, values.token);
+    result.chair = await checkChairCalls(page, values['call-site'], values['panel-screenshot']);
+    await page.click('#leave');
+  } finally {
+    await browser.close();
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
 async function main() {
   const { values } = parseArgs({ options: {
     url: { type: 'string' }, site: { type: 'string' }, token: { type: 'string' },
     probe: { type: 'string', default: '' }, screenshot: { type: 'string' },
     hold: { type: 'string', default: '0' }, checks: { type: 'boolean', default: false },
     'wrong-site': { type: 'string' }, bench: { type: 'boolean', default: false },
+    'call-site': { type: 'string' }, 'panel-screenshot': { type: 'string' },
   } });
+  if (values['call-site'])
+    return chairMain(values);
   const probes = values.probe.split(',').filter(Boolean).map(Number);
   // The last probe is this site's own frequency, which nobody sends; the others are site tones.
   const siteTones = probes.slice(0, -1);
@@ -231,6 +307,8 @@ async function main() {
     await page.waitForFunction((site) => (window.diemcau.state_message?.sites || [])
       .some((s) => s.id === site && s.hand === 1), values.site, { timeout: 10000 });
     result.hand = { button: await text(page, '#hand'), floor: await text(page, '#floor') };
+    result.district_calls = { buttons: await visibleCallButtons(page),
+                              panelHidden: await page.$eval('#chair-panel', (el) => el.hidden) };
     if (values.screenshot)
       await page.screenshot({ path: values.screenshot });
     await sleep(Number(values.hold) * 1000);

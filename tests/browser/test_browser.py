@@ -6,12 +6,15 @@ with its fake camera and microphone joining as a fourth site through http://127.
 Checked both ways: the sites see Chromium's moving picture in its tile and hear its beep; the page
 plays the composed video and its WebAudio hears the three tones. The page's error and rejoin
 paths run too: a lost connection rejoins after a countdown, a wrong token and a replaced session
-are explained in Vietnamese (and English after the language switch).
+are explained in Vietnamese (and English after the language switch). The district's page has no
+call buttons; meanwhile a second gateway with SIP on has Chromium as its chair, whose panel calls
+an absent district's room system at an address where nothing answers: "Gọi", then "Gọi lại".
 Usage: test_browser.py GATEWAY CLIENT
 """
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -20,7 +23,9 @@ import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
+sys.path.insert(0, os.path.join(HERE, "..", "sip"))
 import conference as conf  # noqa: E402
+from sip_endpoints import free_sip_port  # noqa: E402
 
 GATEWAY, CLIENT = sys.argv[1], sys.argv[2]
 HEADLESS = [0, 1, 2]
@@ -34,6 +39,8 @@ BEEP_PRESENT_DBFS = -50.0
 BEEP_ABOVE_ABSENT_DB = 10.0
 PLACEHOLDER = "3a4250"
 TONE_ABOVE_MEDIAN_DB = 20.0
+CHAIR = 0
+CALLED = 8  # vo-nhai: absent from both meetings
 
 
 def node_driver_args(url, token, artifacts):
@@ -43,6 +50,52 @@ def node_driver_args(url, token, artifacts):
             "--probe", ",".join(str(t) for t in tones),
             "--screenshot", os.path.join(artifacts, "browser.png"),
             "--hold", "6", "--checks", "--wrong-site", conf.SITES[WRONG_SITE][0]]
+
+
+def chair_calls(artifacts, ice_base):
+    """A gateway with SIP on where Chromium is the chair and clicks vo-nhai's "Gọi". At its room
+    system's address a socket takes the INVITE and says nothing, so the call rings ("Đang gọi…");
+    once the page shows that, the socket closes, the INVITE's retransmission finds nobody (503)
+    and, without redials, the call fails. Returns the driver's result and the gateway log."""
+    workdir = os.path.join(artifacts, "e2e-browser-chair")
+    shutil.rmtree(workdir, ignore_errors=True)
+    os.makedirs(workdir)
+    sip_port, nobody = free_sip_port(), free_sip_port()
+    rtp_base = 50000 + (sip_port % 50) * 100
+    c = conf.Conference(
+        GATEWAY, workdir=workdir, ice_base=ice_base,
+        extra_groups=(f"[sip]\nenabled=true\nlisten-address=127.0.0.1\nport={sip_port}\n"
+                      f"redial-attempts=0\nrtp-port-min={rtp_base}\nrtp-port-max={rtp_base + 99}"),
+        site_lines={conf.SITES[CALLED][0]: [f"sip-uri=sip:x@127.0.0.1:{nobody}"]})
+    hall = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    hall.bind(("127.0.0.1", nobody))
+    lines = []
+    errors = open(os.path.join(workdir, "driver.log"), "w+", encoding="utf-8")
+    try:
+        c.start()
+        with open(c.tokens[conf.SITES[CHAIR][0]], encoding="utf-8") as f:
+            token = f.read().strip()
+        driver = subprocess.Popen(
+            ["node", os.path.join(HERE, "join-page.mjs"), "--url", f"http://127.0.0.1:{c.port}/",
+             "--site", conf.SITES[CHAIR][0], "--token", token,
+             "--call-site", conf.SITES[CALLED][0],
+             "--panel-screenshot", os.path.join(artifacts, "browser-chair.png")],
+            stdout=subprocess.PIPE, stderr=errors, text=True, encoding="utf-8")
+        for line in driver.stdout:
+            lines.append(line.strip())
+            if lines[-1] == "calling":
+                hall.close()
+        driver.wait(timeout=60)
+    finally:
+        hall.close()
+        c.stop()
+    with errors:
+        errors.seek(0)
+        result = json.loads(lines[-1]) if driver.returncode == 0 and lines \
+            else {"error": errors.read()[-4000:]}
+    with open(os.path.join(workdir, "chair-page.json"), "w", encoding="utf-8") as f:
+        json.dump(result, f, indent=1, ensure_ascii=False)
+    return result, c.log()
 
 
 class BrowserTest(unittest.TestCase):
@@ -77,6 +130,9 @@ class BrowserTest(unittest.TestCase):
         if cls.page is None:
             for p in procs.values():
                 p.terminate()
+        # While the sites finish their run: the chair's calls, on a gateway of their own.
+        cls.chair, cls.chair_log = chair_calls(build, c.ice_ports.start + 100
+                                               if c.ice_ports.start < 49000 else 30000)
         cls.exit_codes = {s: p.wait(timeout=SITES_S + 60) for s, p in procs.items()}
         cls.gateway_alive = c.process.poll() is None
         cls.gateway_exit = c.stop()
@@ -171,6 +227,33 @@ class BrowserTest(unittest.TestCase):
         rejoin = self.page["rejoin"]
         self.assertIn("Tự động vào lại sau 5 giây", rejoin["countdown"])
         self.assertTrue(rejoin["rejoined"])
+
+    def test_district_page_has_no_call_buttons(self):
+        calls = self.page["district_calls"]
+        self.assertEqual(calls["buttons"], [])
+        self.assertTrue(calls["panelHidden"])
+
+    def test_chair_page_calls_a_hall(self):
+        chair = self.chair
+        self.assertNotIn("error", chair, chair.get("error"))
+        before = chair["chair"]["before"]
+        # Before the click: vo-nhai is the one dialable hall; nothing is being called.
+        self.assertEqual(before["buttons"], ["Gọi tất cả", "Gọi"])
+        self.assertFalse(before["callAllDisabled"])
+        labels = chair["chair"]["labels"]
+        # Disabled at the click, "Đang gọi…" while it rings, "Gọi lại" once it failed.
+        self.assertEqual([l for l in labels if l != "Gọi (disabled)"],
+                         ["Gọi", "Đang gọi… (disabled)", "Gọi lại"], labels)
+        during = chair["chair"]["during"]
+        self.assertTrue(during["callAllDisabled"], "nothing else to call while vo-nhai rings")
+        self.assertNotIn("Gọi không được", during["rowText"])
+        self.assertIn("Gọi không được", chair["chair"]["rowText"])
+        self.assertEqual(chair["chair"]["state"]["call"], "failed", chair["chair"])
+        # A failed hall may be called again, also by "Gọi tất cả".
+        self.assertFalse(chair["chair"]["callAllDisabled"])
+        self.assertIn("calling sip:x@127.0.0.1", self.chair_log)
+        errors = [line for line in chair["console"] if line.startswith("pageerror")]
+        self.assertEqual(errors, [])
 
     def test_wrong_token_is_explained(self):
         wrong = self.page["wrong_token"]

@@ -1,20 +1,25 @@
 """The client window end to end under Xvfb: a gateway, three headless district sites and the
 chair hall's window in kiosk mode (full screen, test sources). Checks that the composed picture
 shows in the window (the districts' colours at their tiles), that the status line is Vietnamese,
-and that after the gateway is killed and started again the window rejoins by itself.
+that the chair panel offers "Gọi" for an absent district with a room system to call and "Gọi tất
+cả", and that after the gateway is killed and started again the window rejoins by itself.
 Usage: test_window.py GATEWAY CLIENT"""
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
 
-from window_harness import (Window, Xvfb, conference, pixel_average, screenshot,
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sip"))
+from sip_endpoints import free_sip_port  # noqa: E402
+from window_harness import (Window, Xvfb, conference, pixel_average, screenshot,  # noqa: E402
                             tile_centre_on_screen)
 
 DISTRICTS = [1, 2, 3]
 CHAIR = 0
+DIALABLE = 4  # dinh-hoa: absent, with a room system the gateway could call; in view in the list
 
 
 def check(condition, message):
@@ -40,11 +45,39 @@ def check_picture(window, display, artifacts):
         check(distance <= 60, f"{name}'s colour shows at its tile on screen")
 
 
+def sip_config():
+    """SIP on, and a sip-uri for the dialable hall (nobody listens there; it is never called)."""
+    sip_port, nobody = free_sip_port(), free_sip_port()
+    rtp_base = 50000 + (sip_port % 50) * 100
+    groups = (f"[sip]\nenabled=true\nlisten-address=127.0.0.1\nport={sip_port}\n"
+              f"redial-attempts=0\nrtp-port-min={rtp_base}\nrtp-port-max={rtp_base + 99}")
+    return groups, {conference.SITES[DIALABLE][0]: [f"sip-uri=sip:x@127.0.0.1:{nobody}"]}
+
+
+def check_calls(window, display, artifacts):
+    site_id = conference.SITES[DIALABLE][0]
+    check(window.wait_for_log(f'row {site_id}: "Gọi" sensitive', 5),
+          f"the chair panel offers \"Gọi\" for {site_id}")
+    check('call-all: "Gọi tất cả" sensitive' in window.log(),
+          "the chair panel's \"Gọi tất cả\" is sensitive")
+    area = tuple(int(v) for v in window.last("video-area ").split()[1:5])
+    shot_path = os.path.join(artifacts, "client-chair-panel.png")
+    w, h, _ = screenshot(display, shot_path)
+    # The panel sits right of the picture: keep only that part of the screen, without the
+    # root window's black around the window.
+    left = area[0] + area[2]
+    subprocess.run(["convert", shot_path, "-crop", f"{w - left}x{h}+{left}+0", "+repage",
+                    "-bordercolor", "black", "-border", "1", "-trim", "+repage", shot_path],
+                   check=True)
+    print(f"chair panel screenshot -> {shot_path}")
+
+
 def main():
     gateway, client = sys.argv[1], sys.argv[2]
     artifacts = os.environ.get("DC_TEST_ARTIFACTS", tempfile.mkdtemp(prefix="dc-artifacts-"))
     os.makedirs(artifacts, exist_ok=True)
-    conf = conference.Conference(gateway)
+    groups, site_lines = sip_config()
+    conf = conference.Conference(gateway, extra_groups=groups, site_lines=site_lines)
     workdir = tempfile.mkdtemp(prefix="dc-window-")
     xvfb = Xvfb()
     sites, window = [], None
@@ -61,6 +94,7 @@ def main():
             or window.last("label status: Đang họp")
         check(status is not None, f"the status line is Vietnamese: {window.last('label status')}")
         check_picture(window, xvfb.display, artifacts)
+        check_calls(window, xvfb.display, artifacts)
 
         # The gateway dies without a word and comes back on the same port and config.
         conf.process.send_signal(signal.SIGKILL)

@@ -30,11 +30,13 @@ class Window:
 
     def __init__(self, client, conf, site_index, display, workdir, extra=()):
         site_id, _, _, tone, colour = conference.SITES[site_index]
+        # dccalls: the chair panel logs what its call buttons show (window-calls.c).
         env = dict(os.environ, DISPLAY=display, LANG="C", XDG_CONFIG_HOME=workdir,
-                   GST_DEBUG=os.environ.get("GST_DEBUG", "dcengine:4"))
+                   GST_DEBUG=os.environ.get("GST_DEBUG", "dcengine:4,dccalls:4"))
         env.pop("LANGUAGE", None)
         env.pop("LC_ALL", None)
-        self.stderr = open(os.path.join(workdir, "window.log"), "w")
+        self.log_path = os.path.join(workdir, "window.log")
+        self.stderr = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [client, "--server", conf.url, "--site", site_id, "--token-file",
              conf.tokens[site_id], "--fullscreen", "--test-mode", "--test-tone", str(tone),
@@ -61,6 +63,19 @@ class Window:
             if predicate(line):
                 return line
         return None
+
+    def log(self):
+        """The window's stderr (its GStreamer debug log) so far."""
+        with open(self.log_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def wait_for_log(self, text, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if text in self.log():
+                return True
+            time.sleep(0.1)
+        return False
 
     def last(self, prefix):
         for line in reversed(self.lines):

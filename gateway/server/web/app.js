@@ -31,6 +31,15 @@ const TEXT = {
     floorTimed: 'Đang phát biểu: {name} — còn {m}:{ss}',
     handPlace: 'Bạn đã đăng ký phát biểu: vị trí {n}',
     whoAmI: 'Điểm cầu: {name}',
+    chairSites: 'Các điểm cầu',
+    sitePresent: 'có mặt',
+    siteAbsent: 'vắng',
+    callSite: 'Gọi',
+    calling: 'Đang gọi…',
+    callAgain: 'Gọi lại',
+    callFailed: 'Gọi không được',
+    callAll: 'Gọi tất cả',
+    errNotDialable: 'Cổng hội nghị không gọi được thiết bị của điểm cầu này (chưa khai báo địa chỉ SIP, hoặc SIP đang tắt).',
     present: 'Đang họp: {n} điểm cầu',
     stConnecting: 'Đang kết nối tới cổng hội nghị…',
     stJoining: 'Đang vào hội nghị…',
@@ -81,6 +90,15 @@ const TEXT = {
     floorTimed: 'Speaking: {name} — {m}:{ss} left',
     handPlace: 'You asked to speak: place {n} in the queue',
     whoAmI: 'Site: {name}',
+    chairSites: 'Sites',
+    sitePresent: 'present',
+    siteAbsent: 'absent',
+    callSite: 'Call',
+    calling: 'Calling…',
+    callAgain: 'Call again',
+    callFailed: 'Call failed',
+    callAll: 'Call all',
+    errNotDialable: 'The gateway cannot call this site’s room system (no SIP address configured, or SIP is off).',
     present: 'In the meeting: {n} sites',
     stConnecting: 'Connecting to the gateway…',
     stJoining: 'Joining…',
@@ -130,8 +148,9 @@ const view = {
   sites: [],
 };
 const media = { stream: null, micOn: true, camOn: true };
-// The chair's meeting state (docs/protocol.md §13): floor holder, timer, this site's hand.
-const meeting = { floor: '', remaining: -1, hand: 0 };
+// The chair's meeting state (docs/protocol.md §13): floor holder, timer, this site's hand; for a
+// moderator also every site's state (presence, calls) and what the chair panel last showed.
+const meeting = { floor: '', remaining: -1, hand: 0, role: '', sites: [], panelShown: '' };
 let session = null;
 let rejoin = null;  // {timer, left}
 
@@ -168,6 +187,7 @@ function render() {
   $('floor').textContent = session?.joined ? floorLine() : '';
   const present = view.sites.filter((s) => s.present).length;
   $('present').textContent = session?.joined ? t('present', { n: present }) : '';
+  renderChairPanel();
 }
 
 function siteName(id) {
@@ -188,10 +208,78 @@ function toggleHand() {
   send({ type: meeting.hand ? 'lower-hand' : 'raise-hand' });
 }
 
+// ---- the chair panel: calls to the halls' room systems, as an RMX operator places them ----
+
+function moderates(role) {
+  return role === 'chair' || role === 'operator';
+}
+
+// The gateway calls only a dialable hall that is absent and not being called already.
+function callPossible(site) {
+  return Boolean(site.dialable) && !site.present && site.call !== 'calling';
+}
+
+function callLabel(site) {
+  if (!site.dialable || site.present)
+    return null;
+  return site.call === 'calling' ? 'calling' : site.call === 'failed' ? 'callAgain' : 'callSite';
+}
+
+function chairSiteRow(site) {
+  const row = document.createElement('li');
+  row.dataset.site = site.id;
+  const name = document.createElement('span');
+  name.className = 'site-name';
+  name.textContent = siteName(site.id);
+  const state = document.createElement('span');
+  state.className = 'site-state';
+  const words = [t(site.present ? 'sitePresent' : 'siteAbsent')];
+  if (!site.present && site.call === 'failed')
+    words.push(t('callFailed'));
+  state.textContent = words.join(', ');
+  row.append(name, state);
+  const label = callLabel(site);
+  if (label) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'call';
+    button.textContent = t(label);
+    button.disabled = !callPossible(site);
+    button.addEventListener('click', () => {
+      button.disabled = true;  // the next state says "Đang gọi…", or an error re-enables it
+      send({ type: 'call-site', site: site.id });
+    });
+    row.append(button);
+  }
+  return row;
+}
+
+// Rebuilt only when what it shows changes: a row replaced under the pointer would lose a click.
+function renderChairPanel() {
+  const panel = $('chair-panel');
+  const shown = Boolean(session?.joined) && moderates(meeting.role);
+  panel.hidden = !shown;
+  $('meeting-view').classList.toggle('chairing', shown);
+  const others = shown ? meeting.sites.filter((s) => s.id !== session.site) : [];
+  const key = JSON.stringify([view.lang, others, others.map((s) => siteName(s.id))]);
+  if (key === meeting.panelShown)
+    return;
+  meeting.panelShown = key;
+  $('chair-sites').replaceChildren(...others.map(chairSiteRow));
+  $('call-all').hidden = !others.some((s) => s.dialable);
+  $('call-all').disabled = !others.some(callPossible);
+}
+
+function callAll() {
+  $('call-all').disabled = true;
+  send({ type: 'call-all' });
+}
+
 function takeState(current, message) {
   meeting.floor = message.floor;
   meeting.remaining = message.floor_remaining_s;
   meeting.hand = (message.sites || []).find((s) => s.id === current.site)?.hand || 0;
+  meeting.sites = message.sites || [];
   window.diemcau.state_message = message;
   render();
 }
@@ -391,6 +479,7 @@ async function handleMessage(current, message) {
   case 'welcome':
     current.joined = true;
     view.who = message.name;
+    meeting.role = message.role;
     view.sites = message.sites || view.sites;
     if ($('remember').checked)
       sessionStorage.setItem(`diemcau.token.${current.site}`, current.token);
@@ -442,8 +531,14 @@ function handleError(current, message) {
       sessionStorage.removeItem(`diemcau.token.${current.site}`);
     const key = ERROR_TEXT[message.code] || 'errOther';
     finish(current, key, { code: message.code, message: message.message });
-  } else if (message.code === 'bad-sdp') {
-    setNotice('errBadSdp', {}, 'warn');
+  } else {
+    if (message.code === 'bad-sdp')
+      setNotice('errBadSdp', {}, 'warn');
+    else if (message.code === 'not-dialable')
+      setNotice('errNotDialable', {}, 'warn');
+    // A refused command (nothing-to-do...): the buttons it disabled show the gateway's state again.
+    meeting.panelShown = '';
+    render();
   }
 }
 
@@ -543,6 +638,8 @@ function finish(current, noticeKey, vars, cls) {
   cancelRejoin();
   closeLocalMedia();
   view.who = null;
+  meeting.role = '';
+  meeting.sites = [];
   $('remote-video').srcObject = null;
   $('remote-audio').srcObject = null;
   setOverlay(null);
@@ -646,6 +743,7 @@ function init() {
   $('mic').addEventListener('click', toggleMic);
   $('cam').addEventListener('click', toggleCam);
   $('hand').addEventListener('click', toggleHand);
+  $('call-all').addEventListener('click', callAll);
   // The speech timer counts down between the gateway's state messages.
   setInterval(() => {
     if (meeting.remaining > 0) {
