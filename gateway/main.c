@@ -16,6 +16,33 @@ on_quit_signal (gpointer loop)
   return G_SOURCE_REMOVE;
 }
 
+/* GStreamer's streaming threads go back to GLib's shared pool when their pipelines stop; such
+ * a thread still exiting (running its thread-local destructors) while the process runs its exit
+ * handlers aborted one stop in a few dozen in pthread_setspecific. Stop them and give them a
+ * moment (2 s at most) to be gone. */
+static void
+wait_for_pool_threads (void)
+{
+  gst_task_cleanup_all ();
+  g_thread_pool_stop_unused_threads ();
+  for (int tries = 0; tries < 200; tries++)
+    {
+      g_autoptr (GDir) tasks = g_dir_open ("/proc/self/task", 0, NULL);
+      gboolean pool_left = FALSE;
+      for (const char *task; tasks && !pool_left && (task = g_dir_read_name (tasks));)
+        {
+          g_autofree char *path = g_strdup_printf ("/proc/self/task/%s/comm", task);
+          g_autofree char *name = NULL;
+          pool_left = g_file_get_contents (path, &name, NULL, NULL)
+                      && !g_str_has_prefix (name, "diemcau-gateway")
+                      && !g_str_has_prefix (name, "gmain") && !g_str_has_prefix (name, "GstSystemClock");
+        }
+      if (!pool_left)
+        return;
+      g_usleep (10 * 1000);
+    }
+}
+
 static int
 run_gateway (const char *config_path)
 {
@@ -54,10 +81,7 @@ run_gateway (const char *config_path)
   printf ("diemcau-gateway: stopping; %s\n", stats);
   fflush (stdout);
   g_clear_pointer (&gateway, dc_gateway_free);
-  /* No idle streaming or pool thread may still run when the libraries' exit-time destructors
-   * do: one stop in many aborted in pthread_setspecific after everything was written. */
-  gst_task_cleanup_all ();
-  g_thread_pool_stop_unused_threads ();
+  wait_for_pool_threads ();
   return 0;
 }
 
