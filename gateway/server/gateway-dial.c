@@ -67,8 +67,7 @@ place_call (DcGateway *gateway, guint slot, GError **error)
   if (!dc_gateway_sip_bind (gateway, host, TRUE, leg, &leg->offered_audio, &leg->offered_video,
                             error))
     return FALSE;
-  DcSipLocal local = dc_gateway_sip_local (leg, NULL);
-  g_autofree char *offer = dc_sip_sdp_offer_new (&offer_policy, &local);
+  g_autofree char *offer = dc_gateway_sip_offer_new (leg);
   if (!dc_sip_door_dial (gateway->sip->door, slot, uri, offer, error))
     {
       dc_gateway_sip_leg_clear (leg);
@@ -147,6 +146,13 @@ dc_gateway_dial (DcGateway *gateway, guint slot)
   leg->redials_left = gateway->config->sip_redial_attempts;
   leg->redial_delay_s = FIRST_REDIAL_S;
   dial_now (gateway, slot);
+}
+
+char *
+dc_gateway_sip_offer_new (DcSipLeg *leg)
+{
+  DcSipLocal local = dc_gateway_sip_local (leg, NULL);
+  return dc_sip_sdp_offer_new (&offer_policy, &local);
 }
 
 gboolean

@@ -50,6 +50,8 @@ DcSite *dc_gateway_sip_site_new (DcGateway *gateway, guint slot, const DcSipMedi
 DcSipLocal dc_gateway_sip_local (DcSipLeg *leg, const DcSipMedia *media);
 
 /* gateway-dial.c */
+/* The gateway's offer on the leg's offered ports (plain RTP). */
+char *dc_gateway_sip_offer_new (DcSipLeg *leg);
 gboolean dc_gateway_dial_answered (DcGateway *gateway, int slot, const char *sdp, gsize length);
 void dc_gateway_dial_failed (DcGateway *gateway, int slot, guint status, const char *phrase);
 /* The slot's site went (reason as in site-left): a dialled hall that was lost is called again

@@ -245,6 +245,26 @@ on_reoffer (DcGateway *gateway, int slot, const char *sdp, gsize length)
   return (DcSipReply){ .sdp = answer_new (sdp, length, &media, leg) };
 }
 
+/* A caller that sent no offer gets the gateway's, as when the gateway dials; its answer comes
+ * with the ACK and goes the dialled way (gateway-dial.c). */
+static DcSipReply
+offer_to_caller (DcGateway *gateway, int slot)
+{
+  dc_gateway_dismiss_site (gateway, slot, "replaced", DC_GATEWAY_BYE, NULL);
+  DcSipLeg *leg = &gateway->sip->legs[slot];
+  dc_gateway_sip_leg_clear (leg);
+  leg->dialled = FALSE;
+  g_autoptr (GError) error = NULL;
+  const char *listen = gateway->config->sip_listen_address;
+  if (!dc_gateway_sip_bind (gateway, listen, TRUE, leg, &leg->offered_audio,
+                            &leg->offered_video, &error))
+    {
+      GST_ERROR ("no media ports for a hall: %s", error->message);
+      return refuse (503, "Service Unavailable (no media port free)");
+    }
+  return (DcSipReply){ .sdp = dc_gateway_sip_offer_new (leg) };
+}
+
 static DcSipReply
 on_offered (int slot, const char *sdp, gsize length, gboolean reoffer, gpointer data)
 {
@@ -260,6 +280,8 @@ on_offered (int slot, const char *sdp, gsize length, gboolean reoffer, gpointer 
     case DC_JOIN_OK:
       break;
     }
+  if (sdp == NULL)
+    return offer_to_caller (gateway, slot);
   g_auto (DcSipMedia) media = { 0 };
   g_autoptr (GError) error = NULL;
   if (!dc_sip_sdp_read_offer (sdp, length, &dc_gateway_sip_policy, &media, &error))
@@ -286,6 +308,8 @@ on_ended (int slot, const char *reason, gpointer data)
   DcSite *site = dc_roster_get_site (gateway->roster, slot);
   if (site && g_strcmp0 (dc_site_get_transport (site), "sip") == 0)
     dc_gateway_dismiss_site (gateway, slot, reason, DC_GATEWAY_BYE, NULL);
+  else if (site == NULL)
+    dc_gateway_sip_leg_clear (&gateway->sip->legs[slot]); /* ports bound for an offer */
 }
 
 static gboolean

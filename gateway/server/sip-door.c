@@ -34,6 +34,7 @@ struct SipCall
   gboolean ended; /* told to the gateway, or hung up by it: nothing more is reported */
   gboolean outgoing; /* the gateway dialled */
   gboolean answered; /* a 2xx came (outgoing) or was sent (incoming) */
+  gboolean answer_in_ack; /* incoming without SDP: the 200 held the offer, the ACK the answer */
 };
 
 struct DcSipDoor
@@ -250,14 +251,12 @@ on_invite (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *si
       nua_respond (handle, SIP_400_BAD_REQUEST, TAG_END ());
       return;
     }
-  /* An INVITE without an offer (delayed offer) is not taken yet: the caller may retry with SDP. */
-  if (!has_sdp (sip))
-    {
-      nua_respond (handle, 488, "Not Acceptable Here (an SDP offer is required)", TAG_END ());
-      return;
-    }
-  DcSipReply reply = door->handlers.offered (slot, sip->sip_payload->pl_data,
-                                             sip->sip_payload->pl_len, FALSE, door->user_data);
+  /* An INVITE without SDP (delayed offer, as some Cisco systems send) gets the gateway's offer
+   * in the 200; the answer comes with the ACK. */
+  gboolean delayed = !has_sdp (sip);
+  DcSipReply reply = door->handlers.offered (slot, delayed ? NULL : sip->sip_payload->pl_data,
+                                             delayed ? 0 : sip->sip_payload->pl_len, FALSE,
+                                             door->user_data);
   if (reply.sdp)
     {
       /* The gateway ended the slot's previous call (replaced) while it took this one. */
@@ -265,6 +264,7 @@ on_invite (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *si
       taken->handle = handle;
       taken->slot = slot;
       taken->answered = TRUE;
+      taken->answer_in_ack = delayed;
       g_ptr_array_add (door->calls, taken);
       door->by_slot[slot] = taken;
       nua_handle_bind (handle, taken);
@@ -283,6 +283,26 @@ on_info (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *sip,
     nua_respond (handle, SIP_200_OK, NUTAG_WITH_THIS (door->nua), TAG_END ());
   if (fast_update && call && !call->ended)
     door->handlers.keyframe_wanted (call->slot, door->user_data);
+}
+
+/* The answer to the offer the gateway put in its 200 (delayed offer). */
+static void
+on_ack (DcSipDoor *door, nua_handle_t *handle, SipCall *call, sip_t const *sip)
+{
+  if (call == NULL || call->ended || !call->answer_in_ack)
+    return;
+  call->answer_in_ack = FALSE;
+  gboolean taken = has_sdp (sip)
+                   && door->handlers.answered (call->slot, sip->sip_payload->pl_data,
+                                               sip->sip_payload->pl_len, door->user_data);
+  if (!taken)
+    {
+      GST_WARNING ("slot %d: the ACK brought no usable answer; hanging up", call->slot);
+      call->ended = TRUE;
+      forget_slot (door, call);
+      door->handlers.ended (call->slot, "lost", door->user_data);
+      nua_bye (handle, TAG_END ());
+    }
 }
 
 /* ---- calls the gateway makes ---- */
@@ -381,6 +401,9 @@ on_event (nua_event_t event, int status, char const *phrase, nua_t *nua, DcSipDo
       break;
     case nua_i_state:
       on_call_state (door, handle, call, tags);
+      break;
+    case nua_i_ack:
+      on_ack (door, handle, call, sip);
       break;
     case nua_r_info:
       if (call && status >= 200)

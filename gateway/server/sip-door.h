@@ -22,7 +22,9 @@ typedef struct
 
 typedef struct
 {
-  /* An admitted caller's first offer (an INVITE), or a new offer in its dialog (re-INVITE). */
+  /* An admitted caller's first offer (an INVITE), or a new offer in its dialog (re-INVITE).
+   * sdp NULL: the INVITE had none (delayed offer); the reply then holds the gateway's offer and
+   * the hall's answer comes to answered. */
   DcSipReply (*offered) (int slot, const char *sdp, gsize length, gboolean reoffer,
                          gpointer user_data);
   /* The hall hung up, cancelled, or its call timed out; not called for dc_sip_door_hang_up. */

@@ -142,6 +142,57 @@ def probe_sip(port):
     return statuses
 
 
+DELAYED_OFFER_HALL, DELAYED_OFFER_ADDRESS, DELAYED_OFFER_AT_S = "phu-luong", "127.0.0.3", 18
+
+
+def delayed_offer_call(port):
+    """A codec that sends INVITE without SDP (as some Cisco systems do): the gateway's 200 must
+    hold an offer; the answer goes in the ACK; then the gateway's RTP must arrive. Bounded."""
+    result = {"status": 0, "offer": "", "rtp": 0}
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sip, \
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as rtp:
+        sip.bind((DELAYED_OFFER_ADDRESS, 0))
+        rtp.bind((DELAYED_OFFER_ADDRESS, 0))
+        local, rtp_port = sip.getsockname()[1], rtp.getsockname()[1]
+        invite = sip_request("INVITE", DELAYED_OFFER_HALL, port, local, "delayed").decode()
+        invite = invite.replace("127.0.0.1:%d;branch" % local, f"{DELAYED_OFFER_ADDRESS}:{local};branch")
+        invite = invite.replace(f"<sip:flood@127.0.0.1:{local}>", f"<sip:codec@{DELAYED_OFFER_ADDRESS}:{local}>")
+        sip.sendto(invite.encode(), ("127.0.0.1", port))
+        sip.settimeout(0.5)
+        deadline, reply = time.time() + 5, ""
+        while time.time() < deadline and result["status"] < 200:
+            try:
+                reply = sip.recv(65536).decode("utf-8", "replace")
+            except socket.timeout:
+                continue
+            result["status"] = int(reply.split(" ", 2)[1])
+        if result["status"] != 200:
+            return result
+        head, _, body = reply.partition("\r\n\r\n")
+        result["offer"] = body
+        to = next(line for line in head.split("\r\n") if line.lower().startswith(("to:", "t:")))
+        answer = (f"v=0\r\no=- 2 2 IN IP4 {DELAYED_OFFER_ADDRESS}\r\ns=-\r\n"
+                  f"c=IN IP4 {DELAYED_OFFER_ADDRESS}\r\nt=0 0\r\n"
+                  f"m=audio {rtp_port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n")
+        ack = (f"ACK sip:{DELAYED_OFFER_HALL}@127.0.0.1:{port} SIP/2.0\r\n"
+               f"Via: SIP/2.0/UDP {DELAYED_OFFER_ADDRESS}:{local};branch=z9hG4bK-ack-delayed\r\n"
+               "Max-Forwards: 70\r\nFrom: <sip:flood@127.0.0.1>;tag=fdelayed\r\n"
+               f"{to}\r\nCall-ID: flood-delayed@127.0.0.1\r\nCSeq: 1 ACK\r\n"
+               "Content-Type: application/sdp\r\n"
+               f"Content-Length: {len(answer)}\r\n\r\n{answer}")
+        sip.sendto(ack.encode(), ("127.0.0.1", port))
+        rtp.settimeout(0.2)
+        deadline = time.time() + 3
+        while time.time() < deadline:
+            try:
+                packet = rtp.recv(2048)
+            except socket.timeout:
+                continue
+            if len(packet) > 12 and packet[0] >> 6 == 2 and packet[1] & 0x7F == 0:
+                result["rtp"] += 1
+    return result
+
+
 class SipTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -160,7 +211,8 @@ class SipTest(unittest.TestCase):
         site_lines[HOLD_HALL] = [f"sip-ha1={ha1(HOLD_HALL, HOLD_PASSWORD)}"]
         cls.dialled_port, unreachable_port = free_sip_port(), free_sip_port()
         site_lines[DIALLED_HALL] = [f"sip-uri=sip:{DIALLED_HALL}@127.0.0.1:{cls.dialled_port}"]
-        site_lines[UNREACHABLE_HALL] = [f"sip-uri=sip:x@127.0.0.1:{unreachable_port}"]
+        site_lines[UNREACHABLE_HALL] = [f"sip-uri=sip:x@127.0.0.1:{unreachable_port}",
+                                        f"sip-allowed-addresses={DELAYED_OFFER_ADDRESS}"]
         c = cls.conference = conf.Conference(
             GATEWAY, workdir=workdir,
             extra_groups=(f"[sip]\nenabled=true\nlisten-address=127.0.0.1\nport={cls.sip_port}\n"
@@ -268,6 +320,8 @@ class SipTest(unittest.TestCase):
         cls.sip_probe = probe_sip(cls.sip_port)
         cls.sleep_until(RESUME_AT_S)
         cls.holder.resume()
+        cls.sleep_until(DELAYED_OFFER_AT_S)
+        cls.delayed = delayed_offer_call(cls.sip_port)
         cls.sleep_until(HANGUP_AT_S)
         cls.wavs = {site: hall.received_wav() for site, hall in cls.halls.items()}
         cls.dialled_wav = cls.dialled.received_wav()
@@ -425,7 +479,7 @@ class SipTest(unittest.TestCase):
 
     def test_unreachable_hall_is_called_again_then_failed(self):
         states = self.call_states(UNREACHABLE_HALL)
-        calls = [call for _, call, _, _ in states]
+        calls = [call for t, call, _, _ in states if t < DELAYED_OFFER_AT_S - 1.5]
         self.assertIn("calling", calls)
         self.assertEqual(calls[-1], "failed", states)
         first_calling = min(t for t, call, _, _ in states if call == "calling")
@@ -478,6 +532,17 @@ class SipTest(unittest.TestCase):
         self.assertTrue(queued, "*1 did not raise the hand")
         self.assertLess(abs(min(queued) - HAND_UP_AT_S), 2.5)
         self.assertLess(max(queued), HAND_DOWN_AT_S + 2.5, "*0 did not lower it")
+
+    def test_invite_without_offer_gets_the_gateways_offer(self):
+        self.assertEqual(self.delayed["status"], 200, self.delayed)
+        offer = self.delayed["offer"]
+        self.assertIn("m=audio ", offer)
+        self.assertIn("PCMU/8000", offer)
+        self.assertIn("m=video ", offer)
+        self.assertGreater(self.delayed["rtp"], 20, "the gateway's PCMU did not arrive")
+        joined = [e["t"] for e in self.chair()["events"]
+                  if e["type"] == "site-joined" and e["site"] == DELAYED_OFFER_HALL]
+        self.assertTrue(joined and min(joined) >= DELAYED_OFFER_AT_S - 1, joined)
 
     def test_flood_scan_and_stray_bye_get_clear_answers(self):
         invites = [status for call_id, status in self.sip_probe.items() if call_id.startswith("flood-")
