@@ -51,16 +51,13 @@ typedef struct
   DcRtpPorts audio_ports, video_ports;
   gboolean has_video;
   GstElement *pipeline;
-  GstAppSrc *audio_src;
-  GstAppSrc *video_src;
   ReturnPath paths[4]; /* audio RTP, audio RTCP, video RTP, video RTCP */
   GstCaps *srtp_keys[2]; /* what srtpdec asks for, per session, when the stream is SRTP */
   DcSipSignals signals;
 
-  GMutex lock; /* protects what follows */
-  int tile_width, tile_height;
-  GstElement *tile_caps;
-  DcSendClock send_clock;
+  DcSiteOutputs outputs; /* the mixers' side, with its own lock (site-media.h) */
+
+  GMutex keyframe_lock; /* protects last_hall_keyframe_us (streaming threads) */
   gint64 last_hall_keyframe_us; /* when the hall was last asked for a keyframe */
 } SipSite;
 
@@ -240,24 +237,7 @@ make_receive_branch (SipSite *self, guint session, guint pt, GError **error)
   g_autofree char *depay_decode
       = g_strdup_printf ("%s request-keyframe=true wait-for-keyframe=true ! %s",
                          codec->depayloader, codec->decoder);
-  g_mutex_lock (&self->lock);
-  int width = self->tile_width, height = self->tile_height;
-  g_mutex_unlock (&self->lock);
-  GstElement *tile_caps = NULL;
-  GstElement *bin = dc_site_media_video_branch_new (&self->base, depay_decode, width, height,
-                                                    &tile_caps, error);
-  if (bin == NULL)
-    return NULL;
-  g_mutex_lock (&self->lock);
-  gst_clear_object (&self->tile_caps);
-  self->tile_caps = tile_caps;
-  gboolean resized = width != self->tile_width || height != self->tile_height;
-  width = self->tile_width;
-  height = self->tile_height;
-  g_mutex_unlock (&self->lock);
-  if (resized)
-    dc_site_media_set_tile_size (tile_caps, width, height);
-  return bin;
+  return dc_site_outputs_video_branch_new (&self->outputs, &self->base, depay_decode, error);
 }
 
 static void
@@ -275,12 +255,12 @@ on_decoder_wants_keyframe (GstPad *pad, GstPadProbeInfo *info, gpointer data)
   if (!gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
     return GST_PAD_PROBE_OK;
   gint64 now = g_get_monotonic_time ();
-  g_mutex_lock (&self->lock);
+  g_mutex_lock (&self->keyframe_lock);
   gboolean ask = self->signals.keyframe_from_hall
                  && now - self->last_hall_keyframe_us >= HALL_KEYFRAME_INTERVAL_US;
   if (ask)
     self->last_hall_keyframe_us = now;
-  g_mutex_unlock (&self->lock);
+  g_mutex_unlock (&self->keyframe_lock);
   if (ask)
     dc_site_post (&self->base, run_keyframe_from_hall, NULL, NULL);
   return GST_PAD_PROBE_OK;
@@ -379,7 +359,7 @@ wire_video (SipSite *self)
                video->port, &self->paths[2]);
   wire_socket (self, "video_rtcp_src", "video_rtcp_sink", self->video_ports.rtcp,
                video->address, video->port + 1, &self->paths[3]);
-  self->video_src = GST_APP_SRC (child (self, "video_src"));
+  self->outputs.video_src = GST_APP_SRC (child (self, "video_src"));
   g_autoptr (GstElement) payloader = child (self, "video_pay");
   g_autoptr (GstPad) sink = gst_element_get_static_pad (payloader, "sink");
   gst_pad_add_probe (sink, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_upstream_event, self, NULL);
@@ -439,7 +419,8 @@ build_pipeline (SipSite *self, const DcSipSiteParams *params, GError **error)
                audio_stream->address, audio_stream->port, &self->paths[0]);
   wire_socket (self, "audio_rtcp_src", "audio_rtcp_sink", self->audio_ports.rtcp,
                audio_stream->address, audio_stream->port + 1, &self->paths[1]);
-  self->audio_src = GST_APP_SRC (child (self, "audio_src"));
+  self->outputs.pipeline = self->pipeline;
+  self->outputs.audio_src = GST_APP_SRC (child (self, "audio_src"));
   if (self->has_video)
     wire_video (self);
   if ((self->media.audio.srtp
@@ -465,44 +446,19 @@ build_pipeline (SipSite *self, const DcSipSiteParams *params, GError **error)
 static void
 sip_push_video (DcSite *site, GstBuffer *encoded)
 {
-  SipSite *self = SIP_SITE (site);
-  if (self->video_src == NULL || dc_site_is_closed (site))
-    return;
-  g_mutex_lock (&self->lock);
-  GstClockTime pts = dc_send_clock_video (&self->send_clock, self->pipeline, encoded);
-  g_mutex_unlock (&self->lock);
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    dc_site_media_push (self->video_src, encoded, pts);
+  dc_site_outputs_push_video (&SIP_SITE (site)->outputs, site, encoded);
 }
 
 static void
 sip_push_audio (DcSite *site, GstBuffer *pcm)
 {
-  SipSite *self = SIP_SITE (site);
-  if (dc_site_is_closed (site))
-    return;
-  g_mutex_lock (&self->lock);
-  GstClockTime pts = dc_send_clock_audio (&self->send_clock, self->pipeline,
-                                          GST_BUFFER_OFFSET (pcm));
-  g_mutex_unlock (&self->lock);
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    dc_site_media_push (self->audio_src, pcm, pts);
+  dc_site_outputs_push_audio (&SIP_SITE (site)->outputs, site, pcm);
 }
 
 static void
 sip_set_tile_size (DcSite *site, int width, int height)
 {
-  SipSite *self = SIP_SITE (site);
-  g_mutex_lock (&self->lock);
-  self->tile_width = width;
-  self->tile_height = height;
-  GstElement *tile_caps = self->tile_caps ? gst_object_ref (self->tile_caps) : NULL;
-  g_mutex_unlock (&self->lock);
-  if (tile_caps)
-    {
-      dc_site_media_set_tile_size (tile_caps, width, height);
-      gst_object_unref (tile_caps);
-    }
+  dc_site_outputs_set_tile_size (&SIP_SITE (site)->outputs, width, height);
 }
 
 /* ---- lifetime ---- */
@@ -538,17 +494,15 @@ sip_finalize (DcSite *site)
     }
   for (guint i = 0; i < G_N_ELEMENTS (self->paths); i++)
     gst_clear_object (&self->paths[i].sink);
-  gst_clear_object (&self->tile_caps);
   for (guint i = 0; i < G_N_ELEMENTS (self->srtp_keys); i++)
     gst_clear_caps (&self->srtp_keys[i]);
-  gst_clear_object (&self->audio_src);
-  gst_clear_object (&self->video_src);
+  dc_site_outputs_clear (&self->outputs);
   gst_clear_object (&self->pipeline);
   /* Closed only now: the stopped pipeline no longer reads or writes them. */
   close_ports (&self->audio_ports);
   close_ports (&self->video_ports);
   dc_sip_media_clear (&self->media);
-  g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->keyframe_lock);
 }
 
 static const DcSiteOps sip_site_ops = {
@@ -580,7 +534,7 @@ dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks
   SipSite *self = g_new0 (SipSite, 1);
   dc_site_init (&self->base, &sip_site_ops, params->site_id, params->slot, callbacks, user_data,
                 teardown);
-  g_mutex_init (&self->lock);
+  g_mutex_init (&self->keyframe_lock);
   if (signals)
     self->signals = *signals;
   self->media = *params->media;
@@ -596,9 +550,7 @@ dc_sip_site_new (const DcSipSiteParams *params, const DcSiteCallbacks *callbacks
       *params->video_ports = (DcRtpPorts){ 0 };
       self->base.video_codec = params->video_codec;
     }
-  self->tile_width = params->tile_width;
-  self->tile_height = params->tile_height;
-  dc_send_clock_init (&self->send_clock);
+  dc_site_outputs_init (&self->outputs, params->tile_width, params->tile_height);
 
   DcSite *site = &self->base;
   if (!build_pipeline (self, params, error))

@@ -158,11 +158,97 @@ dc_send_clock_video (DcSendClock *clock, GstElement *pipeline, GstBuffer *encode
   return clock->video_anchor_pts + (source_pts - clock->video_anchor_source);
 }
 
-void
-dc_site_media_push (GstAppSrc *src, GstBuffer *buffer, GstClockTime pts)
+/* Pushes a metadata copy (the memory is shared by every site) stamped with pts. */
+static void
+push_stamped (GstAppSrc *src, GstBuffer *buffer, GstClockTime pts)
 {
   GstBuffer *copy = gst_buffer_copy (buffer);
   GST_BUFFER_PTS (copy) = pts;
   GST_BUFFER_DTS (copy) = pts;
   gst_app_src_push_buffer (src, copy);
+}
+
+/* ---- the mixers' side of a site ---- */
+
+void
+dc_site_outputs_init (DcSiteOutputs *outputs, int tile_width, int tile_height)
+{
+  *outputs = (DcSiteOutputs){ .tile_width = tile_width, .tile_height = tile_height };
+  g_mutex_init (&outputs->lock);
+  dc_send_clock_init (&outputs->send_clock);
+}
+
+void
+dc_site_outputs_clear (DcSiteOutputs *outputs)
+{
+  gst_clear_object (&outputs->tile_caps);
+  gst_clear_object (&outputs->video_src);
+  gst_clear_object (&outputs->audio_src);
+  outputs->pipeline = NULL;
+  g_mutex_clear (&outputs->lock);
+}
+
+void
+dc_site_outputs_push_video (DcSiteOutputs *outputs, DcSite *site, GstBuffer *encoded)
+{
+  if (outputs->video_src == NULL || dc_site_is_closed (site))
+    return;
+  g_mutex_lock (&outputs->lock);
+  GstClockTime pts = dc_send_clock_video (&outputs->send_clock, outputs->pipeline, encoded);
+  g_mutex_unlock (&outputs->lock);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    push_stamped (outputs->video_src, encoded, pts);
+}
+
+void
+dc_site_outputs_push_audio (DcSiteOutputs *outputs, DcSite *site, GstBuffer *frame)
+{
+  if (outputs->audio_src == NULL || dc_site_is_closed (site))
+    return;
+  g_mutex_lock (&outputs->lock);
+  GstClockTime pts = dc_send_clock_audio (&outputs->send_clock, outputs->pipeline,
+                                          GST_BUFFER_OFFSET (frame));
+  g_mutex_unlock (&outputs->lock);
+  if (GST_CLOCK_TIME_IS_VALID (pts))
+    push_stamped (outputs->audio_src, frame, pts);
+}
+
+void
+dc_site_outputs_set_tile_size (DcSiteOutputs *outputs, int width, int height)
+{
+  g_mutex_lock (&outputs->lock);
+  outputs->tile_width = width;
+  outputs->tile_height = height;
+  GstElement *tile_caps = outputs->tile_caps ? gst_object_ref (outputs->tile_caps) : NULL;
+  g_mutex_unlock (&outputs->lock);
+  if (tile_caps)
+    {
+      dc_site_media_set_tile_size (tile_caps, width, height);
+      gst_object_unref (tile_caps);
+    }
+}
+
+GstElement *
+dc_site_outputs_video_branch_new (DcSiteOutputs *outputs, DcSite *site,
+                                  const char *depay_decode, GError **error)
+{
+  g_mutex_lock (&outputs->lock);
+  int width = outputs->tile_width, height = outputs->tile_height;
+  g_mutex_unlock (&outputs->lock);
+  GstElement *tile_caps = NULL;
+  GstElement *bin = dc_site_media_video_branch_new (site, depay_decode, width, height,
+                                                    &tile_caps, error);
+  if (bin == NULL)
+    return NULL;
+  g_mutex_lock (&outputs->lock);
+  gst_clear_object (&outputs->tile_caps);
+  outputs->tile_caps = tile_caps;
+  /* The layout may have moved while the branch was built. */
+  gboolean resized = width != outputs->tile_width || height != outputs->tile_height;
+  width = outputs->tile_width;
+  height = outputs->tile_height;
+  g_mutex_unlock (&outputs->lock);
+  if (resized)
+    dc_site_media_set_tile_size (tile_caps, width, height);
+  return bin;
 }

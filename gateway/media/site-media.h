@@ -33,7 +33,33 @@ void dc_send_clock_init (DcSendClock *clock);
 GstClockTime dc_send_clock_audio (DcSendClock *clock, GstElement *pipeline, guint64 tick);
 /* The PTS for a composed frame, or NONE to drop it (before the first keyframe). */
 GstClockTime dc_send_clock_video (DcSendClock *clock, GstElement *pipeline, GstBuffer *encoded);
-/* Pushes a metadata copy (the memory is shared by every site) stamped with pts. */
-void dc_site_media_push (GstAppSrc *src, GstBuffer *buffer, GstClockTime pts);
+/* The mixers' side of a site, the same for every transport: the appsrcs the mixers push into,
+ * the send clock, and the tile size the decode branch scales to. The lock is taken briefly by
+ * the mixer threads (push), streaming threads (a new decode branch) and the main context (tile
+ * size); never across a GStreamer call that could wait. */
+typedef struct
+{
+  /* set once the pipeline is built, before any push */
+  GstElement *pipeline; /* borrowed from the transport */
+  GstAppSrc *video_src; /* owned; NULL when the site receives no video */
+  GstAppSrc *audio_src; /* owned */
+
+  GMutex lock; /* protects what follows */
+  int tile_width, tile_height;
+  GstElement *tile_caps; /* the decode branch's capsfilter, once video arrives */
+  DcSendClock send_clock;
+} DcSiteOutputs;
+
+void dc_site_outputs_init (DcSiteOutputs *outputs, int tile_width, int tile_height);
+/* After the pipeline has stopped. */
+void dc_site_outputs_clear (DcSiteOutputs *outputs);
+/* Mixer threads: stamp and push (a closed site drops it). */
+void dc_site_outputs_push_video (DcSiteOutputs *outputs, DcSite *site, GstBuffer *encoded);
+void dc_site_outputs_push_audio (DcSiteOutputs *outputs, DcSite *site, GstBuffer *frame);
+/* Main context. */
+void dc_site_outputs_set_tile_size (DcSiteOutputs *outputs, int width, int height);
+/* Streaming threads: a video decode branch at the current tile size, which then follows it. */
+GstElement *dc_site_outputs_video_branch_new (DcSiteOutputs *outputs, DcSite *site,
+                                              const char *depay_decode, GError **error);
 
 G_END_DECLS

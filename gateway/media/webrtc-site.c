@@ -21,13 +21,7 @@ typedef struct
   const DcVideoCodec *codec;
   GstElement *pipeline;
   GstElement *webrtc;
-  GstAppSrc *video_src;
-  GstAppSrc *audio_src;
-
-  GMutex lock; /* protects everything below; streaming and mixer threads take it briefly */
-  int tile_width, tile_height;
-  GstElement *tile_caps; /* capsfilter of the decode branch, once the site's video arrives */
-  DcSendClock send_clock;
+  DcSiteOutputs outputs; /* the mixers' side, with its own lock (site-media.h) */
 } WebrtcSite;
 
 #define WEBRTC_SITE(site) ((WebrtcSite *) (site))
@@ -183,25 +177,7 @@ make_receive_branch (WebrtcSite *self, gboolean is_video, GError **error)
   g_autofree char *depay_decode
       = g_strdup_printf ("%s request-keyframe=true wait-for-keyframe=true ! %s",
                          self->codec->depayloader, self->codec->decoder);
-  g_mutex_lock (&self->lock);
-  int width = self->tile_width, height = self->tile_height;
-  g_mutex_unlock (&self->lock);
-  GstElement *tile_caps = NULL;
-  GstElement *bin = dc_site_media_video_branch_new (&self->base, depay_decode, width, height,
-                                                    &tile_caps, error);
-  if (bin == NULL)
-    return NULL;
-  g_mutex_lock (&self->lock);
-  gst_clear_object (&self->tile_caps);
-  self->tile_caps = tile_caps;
-  /* The layout may have moved while the branch was built. */
-  gboolean resized = width != self->tile_width || height != self->tile_height;
-  width = self->tile_width;
-  height = self->tile_height;
-  g_mutex_unlock (&self->lock);
-  if (resized)
-    dc_site_media_set_tile_size (tile_caps, width, height);
-  return bin;
+  return dc_site_outputs_video_branch_new (&self->outputs, &self->base, depay_decode, error);
 }
 
 static void
@@ -336,8 +312,11 @@ build_pipeline (WebrtcSite *self, const DcWebrtcSiteParams *params, GError **err
   gst_object_set_name (GST_OBJECT (self->pipeline), name);
 
   self->webrtc = gst_bin_get_by_name (GST_BIN (self->pipeline), "webrtc");
-  self->video_src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (self->pipeline), "video_src"));
-  self->audio_src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (self->pipeline), "audio_src"));
+  self->outputs.pipeline = self->pipeline;
+  self->outputs.video_src
+      = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (self->pipeline), "video_src"));
+  self->outputs.audio_src
+      = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (self->pipeline), "audio_src"));
   if (!configure_ice (self, params, error))
     return FALSE;
   configure_transceiver (self, "sink_0", codec->media_line);
@@ -358,44 +337,19 @@ build_pipeline (WebrtcSite *self, const DcWebrtcSiteParams *params, GError **err
 static void
 webrtc_push_video (DcSite *site, GstBuffer *encoded)
 {
-  WebrtcSite *self = WEBRTC_SITE (site);
-  if (dc_site_is_closed (site))
-    return;
-  g_mutex_lock (&self->lock);
-  GstClockTime pts = dc_send_clock_video (&self->send_clock, self->pipeline, encoded);
-  g_mutex_unlock (&self->lock);
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    dc_site_media_push (self->video_src, encoded, pts);
+  dc_site_outputs_push_video (&WEBRTC_SITE (site)->outputs, site, encoded);
 }
 
 static void
 webrtc_push_audio (DcSite *site, GstBuffer *opus)
 {
-  WebrtcSite *self = WEBRTC_SITE (site);
-  if (dc_site_is_closed (site))
-    return;
-  g_mutex_lock (&self->lock);
-  GstClockTime pts = dc_send_clock_audio (&self->send_clock, self->pipeline,
-                                          GST_BUFFER_OFFSET (opus));
-  g_mutex_unlock (&self->lock);
-  if (GST_CLOCK_TIME_IS_VALID (pts))
-    dc_site_media_push (self->audio_src, opus, pts);
+  dc_site_outputs_push_audio (&WEBRTC_SITE (site)->outputs, site, opus);
 }
 
 static void
 webrtc_set_tile_size (DcSite *site, int width, int height)
 {
-  WebrtcSite *self = WEBRTC_SITE (site);
-  g_mutex_lock (&self->lock);
-  self->tile_width = width;
-  self->tile_height = height;
-  GstElement *caps_filter = self->tile_caps ? gst_object_ref (self->tile_caps) : NULL;
-  g_mutex_unlock (&self->lock);
-  if (caps_filter)
-    {
-      dc_site_media_set_tile_size (caps_filter, width, height);
-      gst_object_unref (caps_filter);
-    }
+  dc_site_outputs_set_tile_size (&WEBRTC_SITE (site)->outputs, width, height);
 }
 
 /* ---- lifetime ---- */
@@ -424,12 +378,9 @@ webrtc_finalize (DcSite *site)
       gst_bus_set_sync_handler (bus, NULL, NULL, NULL);
       GST_INFO ("site %s: pipeline stopped", site->id);
     }
-  gst_clear_object (&self->tile_caps);
+  dc_site_outputs_clear (&self->outputs);
   gst_clear_object (&self->webrtc);
-  gst_clear_object (&self->video_src);
-  gst_clear_object (&self->audio_src);
   gst_clear_object (&self->pipeline);
-  g_mutex_clear (&self->lock);
 }
 
 static const DcSiteOps webrtc_site_ops = {
@@ -453,13 +404,10 @@ dc_webrtc_site_new (const DcWebrtcSiteParams *params, const DcSiteCallbacks *cal
   WebrtcSite *self = g_new0 (WebrtcSite, 1);
   dc_site_init (&self->base, &webrtc_site_ops, params->site_id, params->slot, callbacks,
                 user_data, teardown);
-  g_mutex_init (&self->lock);
   self->signals = *signals;
   self->codec = params->codec;
   self->base.video_codec = params->codec;
-  self->tile_width = params->tile_width;
-  self->tile_height = params->tile_height;
-  dc_send_clock_init (&self->send_clock);
+  dc_site_outputs_init (&self->outputs, params->tile_width, params->tile_height);
 
   DcSite *site = &self->base;
   if (!build_pipeline (self, params, error))
