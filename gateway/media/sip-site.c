@@ -337,16 +337,8 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
   SipSite *self = data;
   if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ELEMENT)
     take_key (self, message);
-  else if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && dc_site_enter (&self->base))
-    {
-      g_autoptr (GError) error = NULL;
-      g_autofree char *debug = NULL;
-      gst_message_parse_error (message, &error, &debug);
-      GST_ERROR ("site %s: %s (%s)", self->base.id, error->message, debug ? debug : "");
-      g_autofree char *why = g_strdup_printf ("media error: %s", error->message);
-      dc_site_post_failed (&self->base, why);
-      dc_site_leave (&self->base);
-    }
+  else
+    dc_site_media_report_error (&self->base, message);
   gst_message_unref (message);
   return GST_BUS_DROP;
 }

@@ -106,6 +106,20 @@ dc_site_media_set_tile_size (GstElement *tile_caps, int width, int height)
   g_object_set (tile_caps, "caps", caps, NULL);
 }
 
+void
+dc_site_media_report_error (DcSite *site, GstMessage *message)
+{
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR || !dc_site_enter (site))
+    return;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *debug = NULL;
+  gst_message_parse_error (message, &error, &debug);
+  GST_ERROR ("site %s: %s (%s)", dc_site_get_id (site), error->message, debug ? debug : "");
+  g_autofree char *why = g_strdup_printf ("media error: %s", error->message);
+  dc_site_post_failed (site, why);
+  dc_site_leave (site);
+}
+
 /* ---- send: mixer threads ---- */
 
 void

@@ -16,6 +16,9 @@ GstElement *dc_site_media_video_branch_new (DcSite *site, const char *depay_deco
 GstElement *dc_site_media_audio_branch_new (DcSite *site, const char *depay_decode,
                                             GError **error);
 void dc_site_media_set_tile_size (GstElement *tile_caps, int width, int height);
+/* A bus message of the site's pipeline: an error ends that site at once (the others go on)
+ * instead of leaving it silent until the media watchdog notices. Other messages: nothing. */
+void dc_site_media_report_error (DcSite *site, GstMessage *message);
 
 /* Callers serialise calls on one clock (their own lock). */
 typedef struct

@@ -239,16 +239,7 @@ static GstBusSyncReply
 on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
 {
   WebrtcSite *self = data;
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR && dc_site_enter (&self->base))
-    {
-      g_autoptr (GError) error = NULL;
-      g_autofree char *debug = NULL;
-      gst_message_parse_error (message, &error, &debug);
-      GST_ERROR ("site %s: %s (%s)", self->base.id, error->message, debug ? debug : "");
-      g_autofree char *why = g_strdup_printf ("media error: %s", error->message);
-      dc_site_post_failed (&self->base, why);
-      dc_site_leave (&self->base);
-    }
+  dc_site_media_report_error (&self->base, message);
   gst_message_unref (message);
   return GST_BUS_DROP;
 }
