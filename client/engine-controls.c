@@ -79,17 +79,22 @@ dc_engine_emit_reconnect_countdown (DcEngine *self)
 /* --- receive branches: measuring appsink plus the display / speaker --- */
 
 char *
-dc_engine_controls_receive_description (DcEngine *self, const char *media)
+dc_engine_controls_receive_description (DcEngine *self, const char *media, const GstCaps *caps)
 {
-  if (g_strcmp0 (media, "video") == 0 && self->video_sink != NULL)
-    /* The measuring branch sees at most 5 frames a second (thin_frames): converting every
-     * 720p frame to RGB only to keep the last one would cost the hall PC more than showing it. */
-    return g_strdup ("queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec ! "
-                     "tee name=vtee ! queue max-size-buffers=3 leaky=downstream ! videoconvert ! "
-                     "fakesink name=display "
-                     "vtee. ! queue name=measureq max-size-buffers=1 leaky=downstream ! "
-                     "videoconvert ! "
-                     "video/x-raw,format=RGB ! appsink name=sink sync=false");
+  const DcClientVideoCodec *codec = dc_client_video_codec_for_rtp (caps);
+  if (g_strcmp0 (media, "video") == 0 && self->video_sink != NULL && codec != NULL)
+    {
+      /* The measuring branch sees at most 5 frames a second (thin_frames): converting every
+       * 720p frame to RGB only to keep the last one would cost the hall PC more than showing
+       * it. */
+      g_autofree char *decode = dc_client_video_codec_decode_description (codec);
+      return g_strdup_printf ("%s ! tee name=vtee ! queue max-size-buffers=3 leaky=downstream ! "
+                              "videoconvert ! fakesink name=display "
+                              "vtee. ! queue name=measureq max-size-buffers=1 leaky=downstream ! "
+                              "videoconvert ! video/x-raw,format=RGB ! "
+                              "appsink name=sink sync=false",
+                              decode);
+    }
   if (g_strcmp0 (media, "audio") == 0 && self->play_audio)
     return g_strdup ("queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "
                      "audio/x-raw,format=F32LE,rate=48000,channels=1,layout=interleaved ! "

@@ -5,6 +5,7 @@
 #include "media-profile.h"
 
 #include <gst/app/app.h>
+#include "engine-codec.h"
 #include "engine-load.h"
 #include <gst/video/video.h>
 #include <nice/agent.h>
@@ -31,15 +32,19 @@ video_send_description (DcEngine *self)
                               "videoscale ! video/x-raw,width=192,height=108 ! "
                               "videoconvert ! fakesink name=preview sync=false";
   /* Modest bitrate and a keyframe every ~4 s; losses are repaired by PLI, not by the interval. */
+  const DcClientVideoCodec *codec = self->video_codec;
+  int kbps = MAX (150, self->width * self->height * self->fps / 3000);
+  g_autofree char *encoder = g_strdup_printf (codec->encoder, kbps, 60);
+  g_autoptr (GstCaps) rtp_caps = dc_media_rtp_caps_new (codec->media_line);
+  g_autofree char *setter = dc_media_payload_caps_setter (rtp_caps);
+  g_autofree char *payload = g_strdup_printf (codec->payloader, codec->payload_type);
+  g_autofree char *payloader
+      = setter ? g_strdup_printf ("%s ! %s", payload, setter) : g_strdup (payload);
   return g_strdup_printf ("%s ! videoconvert name=camconv ! videoscale ! videorate ! "
                           "video/x-raw,width=%d,height=%d,framerate=%d/1 ! "
                           "videobalance name=camblank ! videoconvert ! tee name=camtee ! "
-                          "queue max-size-buffers=2 leaky=downstream ! "
-                          "vp8enc deadline=1 cpu-used=16 keyframe-max-dist=60 "
-                          "target-bitrate=%d error-resilient=partitions ! "
-                          "rtpvp8pay picture-id-mode=15-bit pt=%d %s",
-                          source, self->width, self->height, self->fps,
-                          MAX (150000, self->width * self->height * self->fps / 3), DC_VP8_PAYLOAD_TYPE,
+                          "queue max-size-buffers=2 leaky=downstream ! %s ! %s %s",
+                          source, self->width, self->height, self->fps, encoder, payloader,
                           preview);
 }
 
@@ -70,12 +75,12 @@ audio_send_description (DcEngine *self)
 static gboolean
 add_send_branch (DcEngine *self, const char *description, DcMediaLine line, GError **error)
 {
+  g_autoptr (GstCaps) caps = dc_media_rtp_caps_new (line);
   GstElement *bin = gst_parse_bin_from_description (description, TRUE, error);
   if (bin == NULL)
     return FALSE;
   gst_bin_add (GST_BIN (self->pipeline), bin);
 
-  g_autoptr (GstCaps) caps = dc_media_rtp_caps_new (line);
   GstPadTemplate *templ = gst_element_get_pad_template (self->webrtc, "sink_%u");
   g_autoptr (GstPad) sink = gst_element_request_pad (self->webrtc, templ, NULL, caps);
   g_autoptr (GstPad) src = gst_element_get_static_pad (bin, "src");
@@ -89,7 +94,7 @@ add_send_branch (DcEngine *self, const char *description, DcMediaLine line, GErr
   g_autoptr (GstWebRTCRTPTransceiver) trans = NULL;
   g_object_get (sink, "transceiver", &trans, NULL);
   if (trans != NULL)
-    dc_media_configure_transceiver (trans, line);
+    dc_media_configure_transceiver (trans, caps);
   return TRUE;
 }
 
@@ -147,16 +152,22 @@ on_audio_sample (GstAppSink *sink, gpointer user_data)
   return GST_FLOW_OK;
 }
 
-static const char *
-receive_description (const char *media)
+static char *
+receive_description (const char *media, const GstCaps *caps)
 {
   if (g_strcmp0 (media, "video") == 0)
-    return "queue ! rtpvp8depay request-keyframe=true wait-for-keyframe=true ! vp8dec ! "
-           "videoconvert ! video/x-raw,format=RGB ! appsink name=sink sync=false";
+    {
+      const DcClientVideoCodec *codec = dc_client_video_codec_for_rtp (caps);
+      if (codec == NULL)
+        return NULL;
+      g_autofree char *decode = dc_client_video_codec_decode_description (codec);
+      return g_strdup_printf ("%s ! videoconvert ! video/x-raw,format=RGB ! "
+                              "appsink name=sink sync=false", decode);
+    }
   if (g_strcmp0 (media, "audio") == 0)
-    return "queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "
-           "audio/x-raw,format=F32LE,rate=48000,channels=1,layout=interleaved ! "
-           "appsink name=sink sync=false";
+    return g_strdup ("queue ! rtpopusdepay ! opusdec ! audioconvert ! audioresample ! "
+                     "audio/x-raw,format=F32LE,rate=48000,channels=1,layout=interleaved ! "
+                     "appsink name=sink sync=false");
   return NULL;
 }
 
@@ -176,8 +187,9 @@ on_pad_added (GstElement *webrtc, GstPad *pad, DcEngine *self)
       dc_engine_load_link_receive (dc_engine_get_load (self), self->pipeline, pad, media);
       return;
     }
-  g_autofree char *custom = dc_engine_controls_receive_description (self, media);
-  const char *description = custom != NULL ? custom : receive_description (media);
+  g_autofree char *custom = dc_engine_controls_receive_description (self, media, caps);
+  g_autofree char *description = custom != NULL ? g_steal_pointer (&custom)
+                                                : receive_description (media, caps);
   if (description == NULL)
     {
       GST_WARNING ("ignoring a received stream with caps %" GST_PTR_FORMAT, caps);
@@ -263,7 +275,7 @@ dc_engine_media_start (DcEngine *self, GError **error)
   g_autofree char *audio
       = load != NULL ? dc_engine_load_audio_description (load) : audio_send_description (self);
   if (!dc_ice_configure (self->webrtc, (const char *const *) self->ice_addresses, 0, 0, error)
-      || !add_send_branch (self, video, DC_MEDIA_VIDEO_VP8, error)
+      || !add_send_branch (self, video, self->video_codec->media_line, error)
       || !add_send_branch (self, audio, DC_MEDIA_AUDIO_OPUS, error))
     {
       dc_engine_media_stop (self);

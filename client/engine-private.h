@@ -6,6 +6,7 @@
 #include <gst/webrtc/webrtc.h>
 
 #include "backoff.h"
+#include "engine-codec.h"
 #include "engine.h"
 #include "signaling-client.h"
 
@@ -43,6 +44,7 @@ struct _DcEngine
   gboolean use_test_color;
   guint32 test_color;
   int width, height, fps;
+  const DcClientVideoCodec *video_codec; /* what the hall sends and asks to receive */
   GStrv ice_addresses;
 
   DcSignalingClient *signaling;
@@ -100,7 +102,8 @@ void dc_engine_controls_media_stopping (DcEngine *self);
 /* Level messages and such from the bus; TRUE when handled. */
 gboolean dc_engine_controls_bus_message (DcEngine *self, GstMessage *message);
 /* Receive-branch descriptions (the window adds playback and display to the measuring ones). */
-char *dc_engine_controls_receive_description (DcEngine *self, const char *media);
+char *dc_engine_controls_receive_description (DcEngine *self, const char *media,
+                                              const GstCaps *caps);
 /* Adds the supplied display sinks to a receive or preview branch. */
 void dc_engine_controls_attach_sinks (DcEngine *self, GstElement *bin, const char *media);
 

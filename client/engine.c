@@ -1,4 +1,5 @@
 /* DcEngine: signaling, negotiation and state; the media pipeline lives in engine-media.c. */
+#include "engine-load.h"
 #include "engine-private.h"
 #include "media-profile.h"
 
@@ -491,7 +492,10 @@ static void
 on_signaling_connected (DcSignalingClient *client, DcEngine *self)
 {
   set_state (self, DC_ENGINE_STATE_JOINING);
-  send_text (self, dc_message_new_join (self->site, self->token));
+  /* Load mode sends pre-encoded VP8 whatever the hall's setting. */
+  const char *codecs[] = { dc_engine_get_load (self) != NULL ? "vp8" : self->video_codec->name,
+                           NULL };
+  send_text (self, dc_message_new_join (self->site, self->token, codecs));
 }
 
 static void
@@ -725,6 +729,9 @@ dc_engine_new (const DcEngineConfig *config)
   self->width = config->width > 0 ? config->width : 320;
   self->height = config->height > 0 ? config->height : 180;
   self->fps = config->fps > 0 ? config->fps : 15;
+  self->video_codec = dc_client_video_codec_find (config->video_codec);
+  if (self->video_codec == NULL)
+    self->video_codec = dc_client_video_codec_find (DC_CLIENT_VIDEO_CODEC_DEFAULT);
   self->ice_addresses = g_strdupv ((char **)config->ice_addresses);
   dc_engine_controls_init (self, config);
   return self;

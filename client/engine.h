@@ -46,6 +46,7 @@ typedef struct
   gboolean use_test_color;          /* send a solid colour instead of the camera */
   guint32 test_color;               /* 0xRRGGBB */
   int width, height, fps;           /* sent video; 0 = 320x180 at 15 fps */
+  const char *video_codec;          /* "vp8" (NULL) or "h264": sent, and asked of the gateway */
   const char *const *ice_addresses; /* NULL = every interface; else only these */
   /* For a window; all zero keeps the headless behaviour (nothing played, no reconnect). */
   gboolean play_audio;              /* play the received mix (autoaudiosink or dc_engine_set_device) */

@@ -7,6 +7,7 @@
 
 #include "dc-build-config.h"
 #include "headless.h"
+#include "engine-codec.h"
 #include "i18n.h"
 #include "window.h"
 
@@ -15,7 +16,7 @@ typedef struct
   gboolean headless;
   char *server, *site, *token_file;
   double test_tone, test_volume;
-  char *test_color, *video_size;
+  char *test_color, *video_size, *video_codec;
   int fps;
   double duration;
   char *report, *snapshot, *probe_tones;
@@ -35,6 +36,7 @@ options_clear (Options *o)
   g_free (o->token_file);
   g_free (o->test_color);
   g_free (o->video_size);
+  g_free (o->video_codec);
   g_free (o->report);
   g_free (o->snapshot);
   g_free (o->probe_tones);
@@ -63,6 +65,8 @@ make_context (Options *o)
       "Send this solid colour instead of the camera", "RRGGBB" },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &o->video_size, "Sent video size (320x180)", "WxH" },
     { "fps", 0, 0, G_OPTION_ARG_INT, &o->fps, "Sent frame rate (15)", "N" },
+    { "video-codec", 0, 0, G_OPTION_ARG_STRING, &o->video_codec,
+      "Video codec sent and asked of the gateway: vp8 (default) or h264", "CODEC" },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &o->duration,
       "Leave after this many seconds in the conference (default: until Ctrl-C)", "S" },
     { "report", 0, 0, G_OPTION_ARG_FILENAME, &o->report, "Write measurements as JSON at exit",
@@ -132,6 +136,16 @@ parse_video_size (const char *text, int *w, int *h, GError **error)
   return TRUE;
 }
 
+static gboolean
+check_video_codec (const char *name, GError **error)
+{
+  if (name == NULL || dc_client_video_codec_find (name) != NULL)
+    return TRUE;
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               "--video-codec: \"%s\" is not vp8 or h264", name);
+  return FALSE;
+}
+
 /* --test-color RRGGBB, for both the headless and the window mode; absent leaves the camera. */
 static gboolean
 parse_test_color (const char *text, gboolean *use, guint32 *rgb_out, GError **error)
@@ -185,7 +199,8 @@ run (Options *o, GError **error)
   g_autoptr (GArray) probes = g_array_new (FALSE, FALSE, sizeof (double));
   if (!check_required (o, error)
       || !parse_video_size (o->video_size, &h.engine.width, &h.engine.height, error)
-      || (o->probe_tones != NULL && !parse_probe_tones (o->probe_tones, probes, error)))
+      || (o->probe_tones != NULL && !parse_probe_tones (o->probe_tones, probes, error))
+      || !check_video_codec (o->video_codec, error))
     return DC_EXIT_USAGE;
   if (!parse_test_color (o->test_color, &h.engine.use_test_color, &h.engine.test_color, error))
     return DC_EXIT_USAGE;
@@ -206,6 +221,7 @@ run (Options *o, GError **error)
   h.engine.test_tone_hz = o->test_tone;
   h.engine.test_tone_volume = o->test_volume;
   h.engine.fps = o->fps;
+  h.engine.video_codec = o->video_codec;
   h.engine.ice_addresses = (const char *const *)o->ice_addresses;
   h.duration_s = o->duration;
   h.report_path = o->report;
@@ -230,7 +246,8 @@ run_window (Options *o, GError **error)
                    "Cannot open the display (is DISPLAY set?); --headless runs without one.");
       return DC_EXIT_FAILED;
     }
-  if (!parse_test_color (o->test_color, &w.use_test_color, &w.test_color, error))
+  if (!parse_test_color (o->test_color, &w.use_test_color, &w.test_color, error)
+      || !check_video_codec (o->video_codec, error))
     return DC_EXIT_USAGE;
   g_autofree char *token = NULL;
   if (o->token_file != NULL && (token = read_token (o->token_file, error)) == NULL)
@@ -241,6 +258,7 @@ run_window (Options *o, GError **error)
   w.fullscreen = o->fullscreen;
   w.test_mode = o->test_mode;
   w.test_tone_hz = o->test_tone;
+  w.video_codec = o->video_codec;
   w.ice_addresses = (const char *const *)o->ice_addresses;
   return dc_window_run (&w);
 }

@@ -509,6 +509,7 @@ dc_meeting_join (DcWindow *w, const char *server, const char *site, const char *
     .width = 640,
     .height = 360,
     .fps = 15,
+    .video_codec = o->video_codec,
     .ice_addresses = o->ice_addresses,
     .play_audio = TRUE,
     .video_sink = w->video_sink,

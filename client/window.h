@@ -13,6 +13,7 @@ typedef struct
   gboolean fullscreen;
   gboolean test_mode;    /* print state, labels and the video area to stdout */
   double test_tone_hz;
+  const char *video_codec; /* NULL: vp8 */
   gboolean use_test_color;
   guint32 test_color;
   const char *const *ice_addresses;

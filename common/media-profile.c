@@ -13,14 +13,7 @@ dc_media_rtp_caps_new (DcMediaLine line)
                                   G_TYPE_BOOLEAN, TRUE, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE,
                                   NULL);
     case DC_MEDIA_VIDEO_H264:
-      return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video",
-                                  "encoding-name", G_TYPE_STRING, "H264", "payload", G_TYPE_INT,
-                                  DC_H264_PAYLOAD_TYPE, "clock-rate", G_TYPE_INT, 90000,
-                                  "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, "rtcp-fb-nack-pli",
-                                  G_TYPE_BOOLEAN, TRUE, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE,
-                                  "packetization-mode", G_TYPE_STRING, "1", "profile-level-id",
-                                  G_TYPE_STRING, "42e01f", "level-asymmetry-allowed",
-                                  G_TYPE_STRING, "1", NULL);
+      return dc_media_h264_rtp_caps_new (31);
     case DC_MEDIA_AUDIO_OPUS:
     default:
       return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
@@ -31,15 +24,73 @@ dc_media_rtp_caps_new (DcMediaLine line)
     }
 }
 
-void
-dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, DcMediaLine line)
+/* H.264 Annex A, table A-1: level, its number in profile-level-id, frame size and macroblock
+ * rate it allows. */
+static const struct
 {
-  g_return_if_fail (transceiver != NULL);
-  g_autoptr (GstCaps) caps = dc_media_rtp_caps_new (line);
+  guint level, level_idc, max_frame_mbs, max_mbs_per_s;
+} h264_levels[] = {
+  { 31, 0x1f, 3600, 108000 },  { 32, 0x20, 5120, 216000 },  { 40, 0x28, 8192, 245760 },
+  { 42, 0x2a, 8704, 522240 },  { 50, 0x32, 22080, 589824 }, { 51, 0x33, 36864, 983040 },
+};
+
+guint
+dc_media_h264_level_for (int width, int height, int fps)
+{
+  guint frame_mbs = (guint) ((width + 15) / 16) * (guint) ((height + 15) / 16);
+  guint64 mbs_per_s = (guint64) frame_mbs * (guint) MAX (fps, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (h264_levels); i++)
+    if (frame_mbs <= h264_levels[i].max_frame_mbs && mbs_per_s <= h264_levels[i].max_mbs_per_s)
+      return h264_levels[i].level;
+  return h264_levels[G_N_ELEMENTS (h264_levels) - 1].level;
+}
+
+static guint
+level_idc_of (guint level)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (h264_levels); i++)
+    if (h264_levels[i].level == level)
+      return h264_levels[i].level_idc;
+  return 0x1f;
+}
+
+GstCaps *
+dc_media_h264_rtp_caps_new (guint level)
+{
+  g_autofree char *profile_level_id = g_strdup_printf ("42e0%02x", level_idc_of (level));
+  return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video",
+                              "encoding-name", G_TYPE_STRING, "H264", "payload", G_TYPE_INT,
+                              DC_H264_PAYLOAD_TYPE, "clock-rate", G_TYPE_INT, 90000,
+                              "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, "rtcp-fb-nack-pli",
+                              G_TYPE_BOOLEAN, TRUE, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE,
+                              "packetization-mode", G_TYPE_STRING, "1", "profile-level-id",
+                              G_TYPE_STRING, profile_level_id, "level-asymmetry-allowed",
+                              G_TYPE_STRING, "1", NULL);
+}
+
+char *
+dc_media_payload_caps_setter (const GstCaps *rtp_caps)
+{
+  g_return_val_if_fail (rtp_caps != NULL && !gst_caps_is_empty (rtp_caps), NULL);
+  const GstStructure *s = gst_caps_get_structure (rtp_caps, 0);
+  const char *profile_level_id = gst_structure_get_string (s, "profile-level-id");
+  if (g_strcmp0 (gst_structure_get_string (s, "encoding-name"), "H264") != 0
+      || profile_level_id == NULL)
+    return NULL;
+  return g_strdup_printf ("capssetter caps=\"application/x-rtp,profile-level-id=(string)%s\"",
+                          profile_level_id);
+}
+
+void
+dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, const GstCaps *caps)
+{
+  g_return_if_fail (transceiver != NULL && caps != NULL && !gst_caps_is_empty (caps));
+  const char *media = gst_structure_get_string (gst_caps_get_structure (caps, 0), "media");
   /* do-nack defaults to FALSE: without it NACK is left out of the SDP and the jitter buffer
    * never asks for a lost packet again. */
-  g_object_set (transceiver, "codec-preferences", caps, "do-nack", line != DC_MEDIA_AUDIO_OPUS,
-                "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, NULL);
+  g_object_set (transceiver, "codec-preferences", caps, "do-nack",
+                g_strcmp0 (media, "video") == 0, "direction",
+                GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, NULL);
 }
 
 GSource *

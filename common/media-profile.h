@@ -22,11 +22,24 @@ typedef enum
 
 /* The RTP caps of one m-line as the gateway offers it: payload type, clock rate, RTCP feedback
  * for video, opus/48000/2 with explicit fmtp for audio (a mono/stereo mismatch can leave 1.22
- * receive-only). */
+ * receive-only). H.264 is constrained baseline at level 3.1 (profile-level-id 42e01f). */
 GstCaps *dc_media_rtp_caps_new (DcMediaLine line);
+/* H.264 constrained baseline at level_idc (31 for 3.1), packetization-mode 1. */
+GstCaps *dc_media_h264_rtp_caps_new (guint level_idc);
 
-/* Codec preferences, NACK for video, send and receive. Call before the first offer or answer. */
-void dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, DcMediaLine line);
+/* The lowest H.264 level whose frame size and macroblock rate hold this picture, and at least
+ * 3.1 (what every WebRTC stack offers); 5.1 at most. */
+guint dc_media_h264_level_for (int width, int height, int fps);
+
+/* rtph264pay writes the profile-level-id of the stream's SPS into its caps (x264's constrained
+ * baseline reads 42c0xx, at the level the picture needs), which never equals the m-line's string
+ * and so fails to link into webrtcbin. A capssetter after the payloader states the m-line's:
+ * returns "capssetter caps=..." for an H.264 m-line's caps, NULL for any other. */
+char *dc_media_payload_caps_setter (const GstCaps *rtp_caps);
+
+/* Codec preferences (the caps of one m-line), NACK for video, send and receive. Call before the
+ * first offer or answer. */
+void dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, const GstCaps *caps);
 
 /* Runs func on context at its next iteration, never inside this call, even when called on the
  * context's own thread: a caller still building its state must not see its own event. The

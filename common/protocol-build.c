@@ -101,7 +101,7 @@ dc_message_new_simple (DcMsgType type)
 }
 
 char *
-dc_message_new_join (const char *site, const char *token)
+dc_message_new_join (const char *site, const char *token, const char *const *video_codecs)
 {
   g_return_val_if_fail (site != NULL && token != NULL, NULL);
 
@@ -109,6 +109,13 @@ dc_message_new_join (const char *site, const char *token)
   json_object_set_int_member (body, "protocol", DC_PROTOCOL_VERSION);
   json_object_set_string_member (body, "site", site);
   json_object_set_string_member (body, "token", token);
+  if (video_codecs != NULL)
+    {
+      JsonArray *codecs = json_array_new ();
+      for (guint i = 0; video_codecs[i] != NULL; i++)
+        json_array_add_string_element (codecs, video_codecs[i]);
+      json_object_set_array_member (body, "video-codecs", codecs);
+    }
   return dc_message_serialize (DC_MSG_JOIN, body);
 }
 

@@ -106,7 +106,8 @@ static const MsgSpec msg_specs[] = {
   [DC_MSG_JOIN] = { "join", FROM_SITE,
                     { F_INT ("protocol", REQ, G_MININT64, G_MAXINT64),
                       F_STR ("site", REQ, SHORT_STRING_MAX),
-                      F_STR ("token", REQ, SHORT_STRING_MAX), F_END },
+                      F_STR ("token", REQ, SHORT_STRING_MAX),
+                      F_ARR ("video-codecs", OPT, NULL), F_END },
                     check_join },
   [DC_MSG_ANSWER] = { "answer", FROM_SITE, { F_STR ("sdp", REQ, 0), F_END }, NULL },
   [DC_MSG_ICE] = { "ice", FROM_SITE | FROM_GATEWAY,
@@ -410,6 +411,31 @@ check_fields (const FieldSpec *fields, JsonObject *obj, const char *where, GErro
   return TRUE;
 }
 
+/* join's "video-codecs": the codec names a site can send and receive, in its order. Names this
+ * gateway does not know are allowed (a newer client may list more); the gateway chooses. */
+static gboolean
+check_video_codecs (JsonObject *body, GError **error)
+{
+  JsonNode *node = json_object_get_member (body, "video-codecs");
+  if (node == NULL)
+    return TRUE;
+  JsonArray *codecs = json_node_get_array (node);
+  guint n = json_array_get_length (codecs);
+  gboolean valid = n >= 1 && n <= DC_VIDEO_CODECS_LISTED_MAX;
+  for (guint i = 0; valid && i < n; i++)
+    {
+      JsonNode *item = json_array_get_element (codecs, i);
+      valid = json_node_get_value_type (item) == G_TYPE_STRING
+              && strlen (json_node_get_string (item)) >= 1
+              && strlen (json_node_get_string (item)) <= DC_VIDEO_CODEC_NAME_MAX;
+    }
+  if (!valid)
+    g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_FIELD,
+                 "The field \"video-codecs\" must list 1 to %d codec names of 1 to %d bytes.",
+                 DC_VIDEO_CODECS_LISTED_MAX, DC_VIDEO_CODEC_NAME_MAX);
+  return valid;
+}
+
 static gboolean
 check_join (JsonObject *body, GError **error)
 {
@@ -423,7 +449,7 @@ check_join (JsonObject *body, GError **error)
                    version, DC_PROTOCOL_VERSION);
       return FALSE;
     }
-  return TRUE;
+  return check_video_codecs (body, error);
 }
 
 static gboolean
@@ -773,4 +799,20 @@ dc_message_get_array (const DcMessage *message, const char *field)
 
   JsonNode *node = json_object_get_member (message->body, field);
   return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+GStrv
+dc_message_dup_strings (const DcMessage *message, const char *field)
+{
+  JsonArray *array = dc_message_get_array (message, field);
+  if (array == NULL)
+    return NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *item = json_array_get_element (array, i);
+      if (json_node_get_value_type (item) == G_TYPE_STRING)
+        g_strv_builder_add (builder, json_node_get_string (item));
+    }
+  return g_strv_builder_end (builder);
 }

@@ -11,6 +11,9 @@ G_BEGIN_DECLS
 #define DC_PROTOCOL_VERSION 1
 /* Larger text messages are refused with DC_ERR_TOO_LARGE (an SDP offer for 2 m-lines is ~4 KiB). */
 #define DC_PROTOCOL_MAX_MESSAGE (64 * 1024)
+/* join's "video-codecs": how many names and how long each may be. */
+#define DC_VIDEO_CODECS_LISTED_MAX 8
+#define DC_VIDEO_CODEC_NAME_MAX 16
 
 typedef enum
 {
@@ -109,12 +112,16 @@ gint64 dc_message_get_int (const DcMessage *message, const char *field, gint64 f
 double dc_message_get_double (const DcMessage *message, const char *field, double fallback);
 gboolean dc_message_get_bool (const DcMessage *message, const char *field, gboolean fallback);
 JsonArray *dc_message_get_array (const DcMessage *message, const char *field); /* borrowed */
+/* The string items of an array field, NULL-terminated; NULL when the field is absent. */
+GStrv dc_message_dup_strings (const DcMessage *message, const char *field);
 
 /* Serialises {"type": ..., members of body...}; body may be NULL and is not consumed. */
 char *dc_message_serialize (DcMsgType type, JsonObject *body);
 /* Builders for the common messages. */
 char *dc_message_new_simple (DcMsgType type); /* sites, leave */
-char *dc_message_new_join (const char *site, const char *token);
+/* video_codecs: what the site sends and receives, in its order ("vp8", "h264"); NULL leaves the
+ * field out, which the gateway reads as VP8 only. */
+char *dc_message_new_join (const char *site, const char *token, const char *const *video_codecs);
 char *dc_message_new_sdp (DcMsgType type, const char *sdp); /* offer or answer */
 char *dc_message_new_ice (const char *candidate, guint mline_index);
 char *dc_message_new_error (DcErrorCode code, gboolean fatal, const char *message);

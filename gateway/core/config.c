@@ -61,9 +61,8 @@ typedef struct
 G_STATIC_ASSERT (sizeof (DcRole) == sizeof (int));
 
 static const char *const role_names[] = { "chair", "operator", "district", "observer", NULL };
-/* H.264 output needs every site to decode it and the client to send it; until both exist, the
- * composition is VP8 only (media-codec.c already describes the H.264 pipeline). */
-static const char *const codec_names[] = { "vp8", NULL };
+/* The codec WebRTC sites get where they list it (room systems get theirs from the SDP). */
+static const char *const codec_names[] = { "vp8", "h264", NULL };
 
 
 #define CFG(member) offsetof (DcConfig, member)

@@ -43,7 +43,7 @@ typedef struct
   guint width, height;    /* default 1280x720 */
   guint framerate;        /* default 25 */
   guint bitrate_kbps;     /* default 2000 */
-  char *codec;            /* "vp8" (default) or "h264" */
+  char *codec;            /* "vp8" (default) or "h264": what WebRTC sites get where they can */
   /* [audio] */
   guint audio_bitrate_kbps; /* default 64 */
   /* [meeting] */

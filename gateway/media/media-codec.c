@@ -55,3 +55,13 @@ dc_video_codec_find (const char *name)
       return &video_codecs[i];
   return NULL;
 }
+
+const char *const *
+dc_video_codec_names (void)
+{
+  static const char *names[G_N_ELEMENTS (video_codecs) + 1];
+  if (names[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (video_codecs); i++)
+      names[i] = video_codecs[i].name;
+  return names;
+}

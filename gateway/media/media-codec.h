@@ -29,6 +29,8 @@ typedef struct
 #define DC_H264_MAX_NAL_SIZE 1100
 
 const DcVideoCodec *dc_video_codec_find (const char *name);
+/* Every codec's name, NULL-terminated, in the table's order. */
+const char *const *dc_video_codec_names (void);
 
 #define DC_AUDIO_RATE 48000
 #define DC_AUDIO_FRAME_SAMPLES 960 /* 20 ms */

@@ -247,12 +247,21 @@ on_bus_message (GstBus *bus, GstMessage *message, gpointer data)
 /* Transceivers exist once the send branches are linked; each gets its codec and NACK now,
  * because 1.22 cannot change a transceiver after negotiation. */
 static void
-configure_transceiver (WebrtcSite *self, const char *pad_name, DcMediaLine line)
+configure_transceiver (WebrtcSite *self, const char *pad_name, const GstCaps *caps)
 {
   g_autoptr (GstPad) pad = gst_element_get_static_pad (self->webrtc, pad_name);
   g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
   g_object_get (pad, "transceiver", &transceiver, NULL);
-  dc_media_configure_transceiver (transceiver, line);
+  dc_media_configure_transceiver (transceiver, caps);
+}
+
+/* The video m-line: the codec's, with H.264's level the composition needs. */
+static GstCaps *
+video_rtp_caps_new (const DcVideoCodec *codec, guint h264_level)
+{
+  if (codec->media_line == DC_MEDIA_VIDEO_H264)
+    return dc_media_h264_rtp_caps_new (h264_level);
+  return dc_media_rtp_caps_new (codec->media_line);
 }
 
 static void
@@ -284,17 +293,20 @@ static gboolean
 build_pipeline (WebrtcSite *self, const DcWebrtcSiteParams *params, GError **error)
 {
   const DcVideoCodec *codec = self->codec;
+  g_autoptr (GstCaps) video_caps = video_rtp_caps_new (codec, params->h264_level);
+  g_autoptr (GstCaps) audio_caps = dc_media_rtp_caps_new (DC_MEDIA_AUDIO_OPUS);
+  g_autofree char *setter = dc_media_payload_caps_setter (video_caps);
   g_autofree char *description = g_strdup_printf (
       "webrtcbin name=webrtc bundle-policy=max-bundle latency=%u "
       "appsrc name=video_src is-live=true format=time max-bytes=4000000 "
-      "leaky-type=downstream caps=\"%s\" ! %s%s%s pt=%u ! webrtc.sink_0 "
+      "leaky-type=downstream caps=\"%s\" ! %s%s%s pt=%u%s%s ! webrtc.sink_0 "
       "appsrc name=audio_src is-live=true format=time max-bytes=200000 "
       "leaky-type=downstream "
       "caps=\"audio/x-opus,channel-mapping-family=0,channels=1,rate=48000\" ! "
       "rtpopuspay pt=%u ! webrtc.sink_1",
       params->jitter_latency_ms, codec->encoded_caps, codec->parser ? codec->parser : "",
       codec->parser ? " ! " : "", codec->payloader_description, codec->payload_type,
-      DC_OPUS_PAYLOAD_TYPE);
+      setter ? " ! " : "", setter ? setter : "", DC_OPUS_PAYLOAD_TYPE);
   self->pipeline = gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS, error);
   if (self->pipeline == NULL)
     return FALSE;
@@ -310,8 +322,8 @@ build_pipeline (WebrtcSite *self, const DcWebrtcSiteParams *params, GError **err
       = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (self->pipeline), "audio_src"));
   if (!configure_ice (self, params, error))
     return FALSE;
-  configure_transceiver (self, "sink_0", codec->media_line);
-  configure_transceiver (self, "sink_1", DC_MEDIA_AUDIO_OPUS);
+  configure_transceiver (self, "sink_0", video_caps);
+  configure_transceiver (self, "sink_1", audio_caps);
   watch_keyframe_requests (self);
 
   g_autoptr (GstBus) bus = gst_element_get_bus (self->pipeline);

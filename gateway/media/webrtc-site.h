@@ -21,6 +21,7 @@ typedef struct
   const char *site_id;
   guint slot;                 /* index of the site in the conference */
   const DcVideoCodec *codec;  /* what the composition is encoded with */
+  guint h264_level;           /* with H.264: the composition's level (31 for 3.1), offered */
   int tile_width, tile_height;/* decoded video is scaled to this once, here */
   guint jitter_latency_ms;
   const char *const *ice_addresses; /* NULL = all interfaces */

@@ -24,8 +24,7 @@ struct DcGateway
 {
   /* immutable after dc_gateway_new; freed in dc_gateway_free */
   DcConfig *config;
-  const DcVideoCodec *codec;
-  gboolean codec_in_use;    /* the mixer encodes gateway->codec: release it before the free */
+  const DcVideoCodec *codec; /* the configured one: what WebRTC sites get where they can */
   guint n_sites;
   DcTeardownPool *teardown;
   DcAudioMixer *audio;      /* thread-safe; see audio-mixer.h */

@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 
 #include "chair.h"
+#include "codec-choice.h"
 #include "gateway-private.h"
 #include "meeting-view.h"
 #include "token.h"
@@ -191,14 +192,15 @@ static const DcWebrtcSignals webrtc_signals = {
 };
 
 static DcSite *
-start_webrtc_site (DcGateway *gateway, guint slot, GError **error)
+start_webrtc_site (DcGateway *gateway, guint slot, const DcVideoCodec *codec, GError **error)
 {
   const DcConfig *config = gateway->config;
   DcRect tile = dc_media_sync_get_rect (gateway->sync, slot);
   DcWebrtcSiteParams params = {
     .site_id = dc_conference_get_site (gateway->conference, slot)->id,
     .slot = slot,
-    .codec = gateway->codec,
+    .codec = codec,
+    .h264_level = dc_media_h264_level_for (config->width, config->height, config->framerate),
     .tile_width = tile.width,
     .tile_height = tile.height,
     .jitter_latency_ms = JITTER_LATENCY_MS,
@@ -280,6 +282,24 @@ check_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
   return slot;
 }
 
+/* The configured codec where the site can take it, so one encode serves as many as can share it. */
+static const DcVideoCodec *
+choose_codec (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
+{
+  g_auto (GStrv) listed = dc_message_dup_strings (message, "video-codecs");
+  const char *name = dc_codec_choice_for_site (gateway->codec->name, (const char *const *) listed,
+                                               dc_video_codec_names ());
+  if (name == NULL)
+    {
+      g_autofree char *offered = g_strjoinv (", ", (char **) dc_video_codec_names ());
+      g_autofree char *why
+          = g_strdup_printf ("none of the listed video codecs is one this gateway sends (%s)",
+                             offered);
+      dc_peer_send_error (peer, DC_ERR_BAD_FIELD, TRUE, why);
+    }
+  return name ? dc_video_codec_find (name) : NULL;
+}
+
 static void
 handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
 {
@@ -292,11 +312,14 @@ handle_join (DcGateway *gateway, DcPeer *peer, const DcMessage *message)
   int slot = check_join (gateway, peer, message);
   if (slot < 0)
     return;
+  const DcVideoCodec *codec = choose_codec (gateway, peer, message);
+  if (codec == NULL)
+    return;
   /* The old session is closed before the new one exists: nothing of it reaches the new one. */
   dc_gateway_dismiss_site (gateway, slot, "replaced", DC_GATEWAY_BYE, NULL);
 
   g_autoptr (GError) error = NULL;
-  DcSite *site = start_webrtc_site (gateway, slot, &error);
+  DcSite *site = start_webrtc_site (gateway, slot, codec, &error);
   if (site == NULL)
     {
       GST_ERROR ("site %s: cannot start media: %s", dc_message_get_string (message, "site"),
@@ -532,6 +555,21 @@ check_config (const DcConfig *config, GError **error)
   return TRUE;
 }
 
+/* Every codec's encoder is built once at start, so a missing plugin stops the gateway now rather
+ * than the first hall that needs it; afterwards an encoder runs only while some site receives it. */
+static gboolean
+check_encoders (DcVideoMixer *video, GError **error)
+{
+  for (const char *const *name = dc_video_codec_names (); *name != NULL; name++)
+    {
+      const DcVideoCodec *codec = dc_video_codec_find (*name);
+      if (!dc_video_mixer_use_codec (video, codec, error))
+        return FALSE;
+      dc_video_mixer_release_codec (video, codec);
+    }
+  return TRUE;
+}
+
 DcGateway *
 dc_gateway_new (DcConfig *config, GError **error)
 {
@@ -559,9 +597,7 @@ dc_gateway_new (DcConfig *config, GError **error)
     .bitrate_kbps = config->bitrate_kbps,
   };
   gateway->video = dc_video_mixer_new (&video, on_composed_video, gateway, error);
-  gateway->codec_in_use = gateway->video != NULL
-                          && dc_video_mixer_use_codec (gateway->video, gateway->codec, error);
-  if (!gateway->codec_in_use)
+  if (gateway->video == NULL || !check_encoders (gateway->video, error))
     {
       dc_gateway_free (gateway);
       return NULL;
@@ -610,8 +646,6 @@ dc_gateway_free (DcGateway *gateway)
   if (gateway->conference)
     save_attendance (gateway);
   g_clear_pointer (&gateway->signaling, dc_signaling_free);
-  if (gateway->codec_in_use)
-    dc_video_mixer_release_codec (gateway->video, gateway->codec);
   g_clear_pointer (&gateway->video, dc_video_mixer_free);
   g_clear_pointer (&gateway->audio, dc_audio_mixer_free);
   g_clear_pointer (&gateway->teardown, dc_teardown_pool_free);

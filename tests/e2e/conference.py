@@ -40,7 +40,7 @@ class Conference:
 
     def __init__(self, gateway, workdir=None, width=640, height=360, framerate=15,
                  bitrate=600, ice_base=None, extra_gateway="", extra_groups="",
-                 site_lines=None):
+                 site_lines=None, codec="vp8"):
         self.gateway_exe = gateway
         self.dir = workdir or tempfile.mkdtemp(prefix="diemcau-e2e-")
         self.port = free_port()
@@ -61,6 +61,7 @@ class Conference:
             f"height={height}",
             f"framerate={framerate}",
             f"bitrate-kbps={bitrate}",
+            f"codec={codec}",
             "[audio]",
             "bitrate-kbps=64",
             "[meeting]",

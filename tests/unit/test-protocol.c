@@ -315,6 +315,19 @@ test_bad_fields (void)
                   DC_SENDER_SITE, DC_ERR_BAD_FIELD, "\"token\"");
   assert_refused ("{\"type\":\"answer\",\"sdp\":{\"v\":0}}", DC_SENDER_SITE, DC_ERR_BAD_FIELD,
                   "\"sdp\"");
+#define JOIN_WITH_CODECS(codecs) \
+  "{\"type\":\"join\",\"protocol\":1,\"site\":\"a\",\"token\":\"t\",\"video-codecs\":" codecs "}"
+  assert_refused (JOIN_WITH_CODECS ("\"h264\""), DC_SENDER_SITE, DC_ERR_BAD_FIELD,
+                  "\"video-codecs\"");
+  assert_refused (JOIN_WITH_CODECS ("[]"), DC_SENDER_SITE, DC_ERR_BAD_FIELD, "1 to 8 codec names");
+  assert_refused (JOIN_WITH_CODECS ("[\"vp8\",7]"), DC_SENDER_SITE, DC_ERR_BAD_FIELD,
+                  "1 to 8 codec names");
+  assert_refused (JOIN_WITH_CODECS ("[\"\"]"), DC_SENDER_SITE, DC_ERR_BAD_FIELD, "of 1 to 16 bytes");
+  assert_refused (JOIN_WITH_CODECS ("[\"h264-constrained-baseline\"]"), DC_SENDER_SITE,
+                  DC_ERR_BAD_FIELD, "of 1 to 16 bytes");
+  assert_refused (JOIN_WITH_CODECS ("[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]"),
+                  DC_SENDER_SITE, DC_ERR_BAD_FIELD, "1 to 8 codec names");
+#undef JOIN_WITH_CODECS
   assert_refused ("{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":\"0\"}", DC_SENDER_SITE,
                   DC_ERR_BAD_FIELD, "\"sdpMLineIndex\"");
   assert_refused ("{\"type\":\"ice\",\"candidate\":\"\",\"sdpMLineIndex\":64}", DC_SENDER_SITE,
@@ -518,11 +531,18 @@ test_builders (void)
   g_autoptr (DcMessage) leave
       = reparse (dc_message_new_simple (DC_MSG_LEAVE), DC_SENDER_SITE, DC_MSG_LEAVE);
 
-  g_autoptr (DcMessage) join
-      = reparse (dc_message_new_join ("song-cong", "c0ffee \"q\""), DC_SENDER_SITE, DC_MSG_JOIN);
+  g_autoptr (DcMessage) join = reparse (dc_message_new_join ("song-cong", "c0ffee \"q\"", NULL),
+                                        DC_SENDER_SITE, DC_MSG_JOIN);
   g_assert_cmpint (dc_message_get_int (join, "protocol", 0), ==, DC_PROTOCOL_VERSION);
   g_assert_cmpstr (dc_message_get_string (join, "site"), ==, "song-cong");
   g_assert_cmpstr (dc_message_get_string (join, "token"), ==, "c0ffee \"q\"");
+  g_assert_null (dc_message_dup_strings (join, "video-codecs"));
+
+  const char *const codecs[] = { "h264", "vp8", "av1", NULL };
+  g_autoptr (DcMessage) join_codecs = reparse (dc_message_new_join ("song-cong", "t", codecs),
+                                               DC_SENDER_SITE, DC_MSG_JOIN);
+  g_auto (GStrv) listed = dc_message_dup_strings (join_codecs, "video-codecs");
+  g_assert_true (g_strv_equal ((const char *const *) listed, codecs));
 
   const char *sdp = "v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:video0\r\n";
   g_autoptr (DcMessage) offer

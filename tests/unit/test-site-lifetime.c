@@ -197,7 +197,7 @@ add_peer_branch (Link *link, const char *description, DcMediaLine line)
   g_assert_cmpint (gst_pad_link (src, sink), ==, GST_PAD_LINK_OK);
   g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
   g_object_get (sink, "transceiver", &transceiver, NULL);
-  dc_media_configure_transceiver (transceiver, line);
+  dc_media_configure_transceiver (transceiver, caps);
 }
 
 static void
