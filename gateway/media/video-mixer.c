@@ -100,7 +100,7 @@ branch_free (EncoderBranch *branch)
     return;
   if (branch->pipeline)
     gst_element_set_state (branch->pipeline, GST_STATE_NULL);
-  GST_DEBUG ("%s encoder stopped after %" G_GUINT64_FORMAT " frames", branch->codec->name,
+  GST_INFO ("%s encoder stopped after %" G_GUINT64_FORMAT " frames", branch->codec->name,
              branch->frames_encoded);
   gst_clear_object (&branch->src);
   gst_clear_object (&branch->encoder);
@@ -154,7 +154,7 @@ branch_new (DcVideoMixer *mixer, const DcVideoCodec *codec, GError **error)
       branch_free (branch);
       return NULL;
     }
-  GST_DEBUG ("%s encoder started", codec->name);
+  GST_INFO ("%s encoder started", codec->name);
   return branch;
 }
 

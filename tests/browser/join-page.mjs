@@ -144,7 +144,11 @@ async function rtpStats(page) {
       if (s.type === 'outbound-rtp' || s.type === 'inbound-rtp')
         out[`${s.type}-${s.kind}`] = { packets: s.packetsSent ?? s.packetsReceived,
                                        bytes: s.bytesSent ?? s.bytesReceived,
-                                       frames: s.framesEncoded ?? s.framesDecoded };
+                                       frames: s.framesEncoded ?? s.framesDecoded,
+                                       codec: report.get(s.codecId)?.mimeType,
+                                       fmtp: report.get(s.codecId)?.sdpFmtpLine,
+                                       encoder: s.encoderImplementation,
+                                       decoder: s.decoderImplementation };
       if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded')
         out.pair = s.id;
       if (s.type === 'codec')

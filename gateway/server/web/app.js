@@ -433,6 +433,24 @@ function send(message) {
     session.ws.send(JSON.stringify(message));
 }
 
+// What this browser can send and receive (docs/protocol.md §6 join): VP8, and H.264 where it has
+// constrained baseline with packetization-mode 1 both ways, as the gateway offers it.
+function videoCodecs() {
+  const both = (test) => ['sender', 'receiver'].every((side) => {
+    const kind = side === 'sender' ? RTCRtpSender : RTCRtpReceiver;
+    const codecs = kind.getCapabilities?.('video')?.codecs || [];
+    return codecs.some(test);
+  });
+  const listed = [];
+  if (both((c) => c.mimeType.toLowerCase() === 'video/vp8'))
+    listed.push('vp8');
+  if (both((c) => c.mimeType.toLowerCase() === 'video/h264'
+           && /packetization-mode=1/.test(c.sdpFmtpLine || '')
+           && /profile-level-id=42e0/i.test(c.sdpFmtpLine || '')))
+    listed.push('h264');
+  return listed.length ? listed : ['vp8'];
+}
+
 function startSession(site, token) {
   if (typeof RTCPeerConnection === 'undefined') {
     setNotice('noWebrtc');
@@ -446,7 +464,7 @@ function startSession(site, token) {
   setOverlay('stConnecting');
   ws.onopen = () => {
     setStatus('stJoining');
-    send({ type: 'join', protocol: PROTOCOL, site, token });
+    send({ type: 'join', protocol: PROTOCOL, site, token, 'video-codecs': videoCodecs() });
   };
   ws.onmessage = (event) => {
     let message;
