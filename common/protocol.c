@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "dc-protocol"
 
 #include "protocol.h"
+#include "protocol-json.h"
 
 #include <math.h>
 #include <string.h>
@@ -13,8 +14,6 @@
  * message size. */
 #define SHORT_STRING_MAX 256
 #define LONG_STRING_MAX 4096
-/* Deeper nesting is refused before json-glib sees it. Our messages nest three levels at most. */
-#define MAX_NESTING 32
 
 typedef enum
 {
@@ -465,204 +464,6 @@ check_expiry (JsonObject *body, GError **error)
   return TRUE;
 }
 
-/* TRUE when the integer literal (no fraction or exponent) fits in 64 bits: json-glib 1.6 silently
- * wraps larger ones, so "protocol": 18446744073709551617 would otherwise read as 1. */
-static gboolean
-integer_literal_fits (const char *start, gsize length)
-{
-  char buf[32];
-
-  if (memchr (start, '.', length) || memchr (start, 'e', length) || memchr (start, 'E', length))
-    return TRUE;
-  if (length >= sizeof buf)
-    return FALSE;
-  memcpy (buf, start, length);
-  buf[length] = '\0';
-  return g_ascii_string_to_signed (buf, 10, G_MININT64, G_MAXINT64, NULL, NULL);
-}
-
-static int
-hex4 (const char *p)
-{
-  int v = 0;
-
-  for (int k = 0; k < 4; k++)
-    {
-      int d = g_ascii_xdigit_value (p[k]);
-      if (d < 0)
-        return -1;
-      v = v * 16 + d;
-    }
-  return v;
-}
-
-/* Length of the \u escape at data[i] (a backslash): 5, or 11 for a surrogate pair. 0 when refused:
- * not 4 hex digits, U+0000 (json-glib cuts the string there, so "site\u0000x" would read as
- * "site"), or an unpaired surrogate (json-glib would store invalid UTF-8). */
-static gsize
-unicode_escape_length (const char *data, gsize length, gsize i)
-{
-  int unit = length - i >= 6 ? hex4 (data + i + 2) : -1;
-
-  if (unit <= 0 || (unit >= 0xdc00 && unit <= 0xdfff))
-    return 0;
-  if (unit >= 0xd800 && unit <= 0xdbff)
-    {
-      int low = -1;
-      if (length - i >= 12 && data[i + 6] == '\\' && data[i + 7] == 'u')
-        low = hex4 (data + i + 8);
-      return low >= 0xdc00 && low <= 0xdfff ? 11 : 0;
-    }
-  return 5;
-}
-
-/* One character inside a string, other than its closing quote. json-glib accepts raw control
- * characters and any escape, reading "\ud8" followed by junk as a lone surrogate, so strings are
- * held to strict JSON here: that keeps every accepted string valid UTF-8. */
-static gboolean
-check_string_char (const char *data, gsize length, gsize *i, GError **error)
-{
-  char c = data[*i];
-  gsize skip = 0;
-
-  if ((guchar)c < 0x20)
-    {
-      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                   "The message holds a control character inside a string at byte %" G_GSIZE_FORMAT
-                   "; it must be escaped.",
-                   *i);
-      return FALSE;
-    }
-  if (c != '\\' || *i + 1 >= length)
-    return TRUE; /* an unterminated string is json-glib's to report */
-
-  char e = data[*i + 1];
-  if (e != '\0' && strchr ("\"\\/bfnrt", e) != NULL)
-    skip = 1;
-  else if (e == 'u')
-    skip = unicode_escape_length (data, length, *i);
-  if (skip == 0)
-    {
-      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                   "The message holds an invalid escape at byte %" G_GSIZE_FORMAT
-                   " (\\u0000 and unpaired surrogates are refused too).",
-                   *i);
-      return FALSE;
-    }
-  *i += skip;
-  return TRUE;
-}
-
-/* One character outside strings: only what strict JSON allows there (json-glib also takes comments
- * and single quotes, which would hide strings from these checks), nesting depth (json-glib's parser
- * recurses, and 64 KiB of '[' would cost tens of megabytes of stack) and integers beyond 64 bits.
- */
-static gboolean
-check_structure_char (const char *data, gsize length, gsize *i, int *depth, GError **error)
-{
-  char c = data[*i];
-
-  if (c == '[' || c == '{')
-    {
-      if (++*depth > MAX_NESTING)
-        {
-          g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                       "The message nests arrays or objects more than %d levels deep.",
-                       MAX_NESTING);
-          return FALSE;
-        }
-    }
-  else if (c == ']' || c == '}')
-    --*depth;
-  else if (!g_ascii_islower (c) && strchr (" \t\r\n:,-+.0123456789E", c) == NULL)
-    {
-      g_set_error (
-          error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-          "The message holds an unexpected character outside strings at byte %" G_GSIZE_FORMAT ".",
-          *i);
-      return FALSE;
-    }
-  else if (c == '-' || g_ascii_isdigit (c))
-    {
-      gsize end = *i;
-      while (end < length && data[end] && strchr ("+-.eE0123456789", data[end]) != NULL)
-        end++;
-      if (!integer_literal_fits (data + *i, end - *i))
-        {
-          g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                       "The message holds an integer that does not fit in 64 bits.");
-          return FALSE;
-        }
-      *i = end - 1;
-    }
-  return TRUE;
-}
-
-/* Lexical checks json-glib does not make, in one pass over the text. */
-static gboolean
-prescan (const char *data, gsize length, GError **error)
-{
-  int depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-      if (!in_string)
-        {
-          if (c == '"')
-            in_string = TRUE;
-          else if (!check_structure_char (data, length, &i, &depth, error))
-            return FALSE;
-        }
-      else if (c == '"')
-        in_string = FALSE;
-      else if (!check_string_char (data, length, &i, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/* Size, encoding and JSON syntax; returns the root object (a new reference). */
-static JsonObject *
-parse_root (const char *data, gsize length, GError **error)
-{
-  if (length > DC_PROTOCOL_MAX_MESSAGE)
-    {
-      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_TOO_LARGE,
-                   "The message is %" G_GSIZE_FORMAT " bytes long; at most %d are allowed.", length,
-                   DC_PROTOCOL_MAX_MESSAGE);
-      return NULL;
-    }
-  /* With an explicit length, g_utf8_validate also refuses NUL bytes. */
-  if (length == 0 || !g_utf8_validate (data, length, NULL))
-    {
-      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON,
-                   length == 0 ? "The message is empty." : "The message is not valid UTF-8.");
-      return NULL;
-    }
-  if (!prescan (data, length, error))
-    return NULL;
-
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr (GError) json_error = NULL;
-  if (!json_parser_load_from_data (parser, data, (gssize)length, &json_error))
-    {
-      /* json-glib quotes the offending bytes, which may be a lone surrogate: the sentence goes
-       * back to the peer inside a JSON string, so it must be valid UTF-8. */
-      g_autofree char *detail = g_utf8_make_valid (json_error->message, -1);
-      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON, "The message is not valid JSON: %s.",
-                   detail);
-      return NULL;
-    }
-  JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      g_set_error (error, DC_PROTOCOL_ERROR, DC_ERR_BAD_JSON, "The message is not a JSON object.");
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (root));
-}
 
 /* The "type" member, checked against the table and the sender. */
 static DcMsgType
@@ -709,7 +510,7 @@ dc_message_parse (const char *data, gsize length, DcSender sender, GError **erro
   g_return_val_if_fail (sender == DC_SENDER_SITE || sender == DC_SENDER_GATEWAY, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  JsonObject *body = parse_root (data, length, error);
+  JsonObject *body = dc_protocol_read_object (data, length, error);
   if (body == NULL)
     return NULL;
 

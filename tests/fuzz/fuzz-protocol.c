@@ -2,7 +2,7 @@
  *
  * With a fuzzing engine (clang's libFuzzer), from the top of the source tree:
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Icommon \
- *     tests/fuzz/fuzz-protocol.c common/protocol.c \
+ *     tests/fuzz/fuzz-protocol.c common/protocol.c common/protocol-json.c \
  *     $(pkg-config --cflags --libs json-glib-1.0) -o fuzz-protocol
  *   ./fuzz-protocol -max_len=70000 tests/fuzz/corpus/protocol
  * Without one, meson builds replay-protocol (this file + replay-main.c), which runs the corpus. */

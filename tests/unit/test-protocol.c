@@ -206,6 +206,56 @@ test_deep_nesting (void)
   g_assert_cmpint (msg->type, ==, DC_MSG_SITES);
 }
 
+/* 32 levels of arrays and objects pass, the 33rd is refused (docs/protocol.md §2). The message
+ * object is the first level; arrays and objects alternate below it, as {"k":[{"k":[...]}]}. */
+static void
+test_nesting_limit (void)
+{
+  for (int depth = 32; depth <= 33; depth++)
+    {
+      g_autoptr (GString) text = g_string_new ("{\"type\":\"sites\",\"x\":");
+      for (int level = 2; level <= depth; level++)
+        g_string_append (text, level % 2 ? "{\"k\":" : "[");
+      g_string_append_c (text, '0');
+      for (int level = depth; level >= 2; level--)
+        g_string_append_c (text, level % 2 ? '}' : ']');
+      g_string_append_c (text, '}');
+      if (depth == 32)
+        {
+          g_autoptr (DcMessage) msg = parse_ok (text->str, DC_SENDER_SITE);
+          g_assert_cmpint (msg->type, ==, DC_MSG_SITES);
+        }
+      else
+        assert_refused (text->str, DC_SENDER_SITE, DC_ERR_BAD_JSON, "32 levels");
+    }
+}
+
+/* json-glib alone keeps the last of repeated members; §2 forbids repeating one. */
+static void
+test_repeated_members (void)
+{
+  assert_refused ("{\"type\":\"sites\",\"type\":\"sites\"}", DC_SENDER_SITE, DC_ERR_BAD_JSON,
+                  "repeats the member \"type\"");
+  assert_refused ("{\"type\":\"sites\",\"type\":\"offer\",\"sdp\":\"v=0\"}", DC_SENDER_GATEWAY,
+                  DC_ERR_BAD_JSON, "\"type\"");
+  assert_refused ("{\"type\":\"join\",\"protocol\":1,\"site\":\"a\",\"token\":\"t\","
+                  "\"site\":\"b\"}",
+                  DC_SENDER_SITE, DC_ERR_BAD_JSON, "\"site\"");
+  /* Repeated inside a nested object, also one an unknown member holds. */
+  assert_refused ("{\"type\":\"layout\",\"kind\":\"grid\",\"width\":1,\"height\":1,\"tiles\":"
+                  "[{\"site\":\"a\",\"x\":0,\"x\":1,\"y\":0,\"width\":1,\"height\":1}]}",
+                  DC_SENDER_GATEWAY, DC_ERR_BAD_JSON, "\"x\"");
+  assert_refused ("{\"type\":\"sites\",\"extra\":{\"a\":{\"b\":1},\"a\":2}}", DC_SENDER_SITE,
+                  DC_ERR_BAD_JSON, "\"a\"");
+
+  /* The same name in different objects, or differing only in case, is no repetition. */
+  g_autoptr (DcMessage) msg = parse_ok (
+      "{\"type\":\"sites\",\"a\":{\"type\":1,\"a\":{\"a\":2}},\"b\":[{\"a\":1},{\"a\":2}],"
+      "\"Type\":0}",
+      DC_SENDER_SITE);
+  g_assert_cmpint (msg->type, ==, DC_MSG_SITES);
+}
+
 static void
 test_huge_integers (void)
 {
@@ -364,6 +414,20 @@ test_string_caps (void)
   assert_refused (long_token, DC_SENDER_SITE, DC_ERR_BAD_FIELD, "257 bytes");
   g_autoptr (DcMessage) msg = parse_ok (fits, DC_SENDER_SITE);
   g_assert_cmpstr (dc_message_get_string (msg, "token"), ==, ok_id);
+
+  /* A candidate may be 4096 bytes, not one more. */
+  for (gsize len = 4096; len <= 4097; len++)
+    {
+      g_autofree char *candidate = g_strnfill (len, 'c');
+      g_autofree char *ice = dc_message_new_ice (candidate, 0);
+      if (len == 4096)
+        {
+          g_autoptr (DcMessage) fits_ice = parse_ok (ice, DC_SENDER_SITE);
+          g_assert_cmpstr (dc_message_get_string (fits_ice, "candidate"), ==, candidate);
+        }
+      else
+        assert_refused (ice, DC_SENDER_SITE, DC_ERR_BAD_FIELD, "4097 bytes");
+    }
 
   /* SDP has no cap of its own: 20 KiB is a plausible offer with many candidates. */
   g_autofree char *sdp = g_strnfill (20 * 1024, 's');
@@ -626,6 +690,8 @@ main (int argc, char **argv)
   g_test_add_func ("/protocol/refuse/not-utf8", test_not_utf8);
   g_test_add_func ("/protocol/refuse/too-large", test_too_large);
   g_test_add_func ("/protocol/refuse/deep-nesting", test_deep_nesting);
+  g_test_add_func ("/protocol/refuse/nesting-limit", test_nesting_limit);
+  g_test_add_func ("/protocol/refuse/repeated-members", test_repeated_members);
   g_test_add_func ("/protocol/refuse/huge-integers", test_huge_integers);
   g_test_add_func ("/protocol/refuse/type-field", test_type_field);
   g_test_add_func ("/protocol/refuse/sender-direction", test_sender_direction);
