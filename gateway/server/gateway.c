@@ -17,7 +17,9 @@ GST_DEBUG_CATEGORY_STATIC (dc_gateway_debug);
 #define GST_CAT_DEFAULT dc_gateway_debug
 
 /* A joined site that sends no audio for this long has lost its network (sites send Opus frames
- * continuously, silence included). A site still setting up gets the longer grace. */
+ * continuously, silence included); before its first audio, each step of the handshake (the offer
+ * answered, then ICE and DTLS done) gets as long (docs/protocol.md §8 internal). The longer grace
+ * counts from the join while the gateway's offer is not out, and for SIP halls. */
 #define LOST_AFTER_US (5 * G_USEC_PER_SEC)
 #define SETUP_GRACE_US (20 * G_USEC_PER_SEC)
 #define JITTER_LATENCY_MS 100
@@ -171,6 +173,8 @@ on_local_offer (DcSite *site, const char *sdp, gpointer data)
     {
       g_autofree char *text = dc_message_new_sdp (DC_MSG_OFFER, sdp);
       dc_peer_send (peer, text);
+      dc_roster_mark (gateway->roster, dc_site_get_slot (site), DC_ROSTER_OFFER_SENT,
+                      g_get_monotonic_time ());
     }
 }
 
@@ -336,7 +340,11 @@ handle_answer (DcGateway *gateway, DcPeer *peer, guint slot, const DcMessage *me
 {
   g_autoptr (GError) error = NULL;
   DcSite *site = dc_roster_get_site (gateway->roster, slot);
-  if (site && !dc_webrtc_site_set_answer (site, dc_message_get_string (message, "sdp"), &error))
+  if (site == NULL)
+    return;
+  if (dc_webrtc_site_set_answer (site, dc_message_get_string (message, "sdp"), &error))
+    dc_roster_mark (gateway->roster, slot, DC_ROSTER_ANSWER_READ, g_get_monotonic_time ());
+  else
     dc_peer_send_error (peer, DC_ERR_BAD_SDP, FALSE, error->message);
 }
 
@@ -451,9 +459,11 @@ on_peer_closed (DcPeer *peer, gpointer data)
 {
   DcGateway *gateway = data;
   int slot = dc_peer_get_slot (peer);
-  /* A site that closes its socket properly has left (protocol.md §7 site-left); anything else,
-   * no close frame included, means its connection was lost. */
-  gboolean normal = dc_peer_get_close_code (peer) == SOUP_WEBSOCKET_CLOSE_NORMAL;
+  /* A site that closes its socket with a close frame of 1000, or 1001 as a browser does when its
+   * page goes, has left (protocol.md §7 site-left). Anything else is lost: an error code, or no
+   * close frame at all, be it a vanished network or a killed client whose kernel ended the TCP. */
+  gushort code = dc_peer_get_close_code (peer);
+  gboolean normal = code == SOUP_WEBSOCKET_CLOSE_NORMAL || code == SOUP_WEBSOCKET_CLOSE_GOING_AWAY;
   if (slot >= 0 && dc_roster_get_peer (gateway->roster, slot) == peer)
     dc_gateway_dismiss_site (gateway, slot, normal ? "left" : "lost", DC_GATEWAY_BYE, NULL);
 }
@@ -468,6 +478,26 @@ on_site_list_json (gpointer data)
 
 /* ---- timers ---- */
 
+/* Why the slot's site counts as lost, or NULL while it is alive or still in time. Audio proves it
+ * alive; before the first, the handshake's latest step starts the count. */
+static const char *
+media_overdue (DcGateway *gateway, guint slot, gint64 now)
+{
+  gint64 last = dc_audio_mixer_last_input (gateway->audio, slot);
+  if (last)
+    return now - last > LOST_AFTER_US ? "no media arrived from this site for 5 s" : NULL;
+  gint64 offered = dc_roster_get_mark (gateway->roster, slot, DC_ROSTER_OFFER_SENT);
+  gint64 answered = dc_roster_get_mark (gateway->roster, slot, DC_ROSTER_ANSWER_READ);
+  if (answered)
+    return now - answered > LOST_AFTER_US
+               ? "no media arrived within 5 s of the answer (ICE or DTLS did not complete)"
+               : NULL;
+  if (offered)
+    return now - offered > LOST_AFTER_US ? "the offer was not answered within 5 s" : NULL;
+  gint64 joined_at = dc_roster_get_joined_at (gateway->roster, slot);
+  return now - joined_at > SETUP_GRACE_US ? "no media arrived within 20 s of joining" : NULL;
+}
+
 static gboolean
 watchdog_tick (gpointer data)
 {
@@ -481,16 +511,13 @@ watchdog_tick (gpointer data)
           || dc_conference_is_on_hold (gateway->conference, slot)
           || (hold_changed && now - hold_changed < LOST_AFTER_US))
         continue;
-      gint64 last = dc_audio_mixer_last_input (gateway->audio, slot);
-      gint64 joined_at = dc_roster_get_joined_at (gateway->roster, slot);
-      gboolean lost = last ? now - last > LOST_AFTER_US : now - joined_at > SETUP_GRACE_US;
-      if (!lost)
+      const char *why = media_overdue (gateway, slot, now);
+      if (why == NULL)
         continue;
-      GST_WARNING ("site %s: no media for %s; treating it as lost",
-                   dc_conference_get_site (gateway->conference, slot)->id,
-                   last ? "5 s" : "20 s after joining");
-      dc_gateway_dismiss_site (gateway, slot, "lost", DC_ERR_INTERNAL,
-                    "no media arrived from this site; join again");
+      GST_WARNING ("site %s: %s; treating it as lost",
+                   dc_conference_get_site (gateway->conference, slot)->id, why);
+      g_autofree char *message = g_strdup_printf ("%s; join again", why);
+      dc_gateway_dismiss_site (gateway, slot, "lost", DC_ERR_INTERNAL, message);
     }
   return G_SOURCE_CONTINUE;
 }

@@ -1,9 +1,12 @@
 #include "roster.h"
 
+#include <string.h>
+
 typedef struct
 {
   DcPeer *peer;     /* main context only */
   gint64 joined_at; /* main context only */
+  gint64 marks[DC_ROSTER_N_MARKS]; /* main context only */
   DcSite *site;     /* under lock: the mixers' threads read it */
 } Slot;
 
@@ -50,6 +53,7 @@ dc_roster_attach (DcRoster *roster, guint slot, DcPeer *peer, DcSite *site, gint
   g_return_if_fail (s->site == NULL && s->peer == NULL);
   s->peer = peer;
   s->joined_at = now_us;
+  memset (s->marks, 0, sizeof s->marks);
   g_mutex_lock (&roster->lock);
   s->site = site;
   g_mutex_unlock (&roster->lock);
@@ -65,6 +69,7 @@ dc_roster_detach (DcRoster *roster, guint slot, DcPeer **peer, DcSite **site)
   g_mutex_unlock (&roster->lock);
   DcPeer *old_peer = g_steal_pointer (&s->peer);
   s->joined_at = 0;
+  memset (s->marks, 0, sizeof s->marks);
   *peer = old_peer;
   *site = detached;
   return old_peer != NULL || detached != NULL;
@@ -89,6 +94,20 @@ dc_roster_get_joined_at (DcRoster *roster, guint slot)
 {
   g_return_val_if_fail (slot < roster->n_slots, 0);
   return roster->slots[slot].joined_at;
+}
+
+void
+dc_roster_mark (DcRoster *roster, guint slot, DcRosterMark mark, gint64 now_us)
+{
+  g_return_if_fail (slot < roster->n_slots && mark < DC_ROSTER_N_MARKS);
+  roster->slots[slot].marks[mark] = now_us;
+}
+
+gint64
+dc_roster_get_mark (DcRoster *roster, guint slot, DcRosterMark mark)
+{
+  g_return_val_if_fail (slot < roster->n_slots && mark < DC_ROSTER_N_MARKS, 0);
+  return roster->slots[slot].marks[mark];
 }
 
 void

@@ -25,6 +25,16 @@ DcPeer *dc_roster_get_peer (DcRoster *roster, guint slot);
 /* Borrowed; main context only (the main context is the only one that detaches). */
 DcSite *dc_roster_get_site (DcRoster *roster, guint slot);
 gint64 dc_roster_get_joined_at (DcRoster *roster, guint slot);
+/* Steps of a WebRTC site's handshake, for the media watchdog; a SIP hall has none. */
+typedef enum
+{
+  DC_ROSTER_OFFER_SENT,
+  DC_ROSTER_ANSWER_READ,
+  DC_ROSTER_N_MARKS
+} DcRosterMark;
+/* When the slot's site last made this step; 0 when it has not (cleared by attach and detach). */
+void dc_roster_mark (DcRoster *roster, guint slot, DcRosterMark mark, gint64 now_us);
+gint64 dc_roster_get_mark (DcRoster *roster, guint slot, DcRosterMark mark);
 /* To every peer but the one in except_slot (-1 for all). */
 void dc_roster_broadcast (DcRoster *roster, const char *text, int except_slot);
 

@@ -7,8 +7,9 @@
 GST_DEBUG_CATEGORY_STATIC (dc_signaling_debug);
 #define GST_CAT_DEFAULT dc_signaling_debug
 
-/* Frames above this are refused by libsoup itself (close 1009); between the protocol cap and this
- * the site gets a "too-large" error and stays connected. */
+/* Messages above this end the connection with close 1009 (docs/protocol.md §1); between the
+ * protocol cap and this the site gets a "too-large" error and stays connected. libsoup refuses a
+ * single frame that large itself; a message in smaller fragments is only measured once whole. */
 #define MAX_FRAME_BYTES (1024 * 1024)
 #define KEEPALIVE_SECONDS 2
 
@@ -107,6 +108,12 @@ on_ws_message (SoupWebsocketConnection *connection, gint type, GBytes *payload, 
     }
   gsize length = 0;
   const char *data_text = g_bytes_get_data (payload, &length);
+  if (length > MAX_FRAME_BYTES)
+    {
+      GST_INFO ("peer %s: a message of %" G_GSIZE_FORMAT " bytes", peer->address, length);
+      dc_peer_close (peer, SOUP_WEBSOCKET_CLOSE_TOO_BIG, "message too big");
+      return;
+    }
   g_autoptr (GError) error = NULL;
   g_autoptr (DcMessage) message = dc_message_parse (data_text, length, DC_SENDER_SITE, &error);
   if (message == NULL)
@@ -167,6 +174,9 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
                          : g_strdup ("unknown");
   g_object_set (connection, "max-incoming-payload-size", (guint64) MAX_FRAME_BYTES,
                 "keepalive-interval", KEEPALIVE_SECONDS, NULL);
+  /* libsoup 3.8 also caps a fragmented message while it arrives; older ones keep all of it. */
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (connection), "max-total-message-size"))
+    g_object_set (connection, "max-total-message-size", (guint64) MAX_FRAME_BYTES, NULL);
   g_signal_connect (connection, "message", G_CALLBACK (on_ws_message), peer);
   g_signal_connect (connection, "closed", G_CALLBACK (on_ws_closed), peer);
   g_signal_connect (connection, "error", G_CALLBACK (on_ws_error), peer);
@@ -199,6 +209,10 @@ dc_signaling_new (const DcSignalingHandlers *handlers, gpointer user_data)
   signaling->user_data = user_data;
   signaling->peers = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) peer_free, NULL);
   signaling->server = soup_server_new ("server-header", "diemcau", NULL);
+  /* No permessage-deflate: frames are then as large as the messages they carry, so the 1 MiB
+   * cap holds before anything is inflated (a small deflated frame can unpack to gigabytes). */
+  soup_server_remove_websocket_extension (signaling->server,
+                                          SOUP_TYPE_WEBSOCKET_EXTENSION_DEFLATE);
   soup_server_add_websocket_handler (signaling->server, "/ws", NULL, NULL, on_websocket,
                                      signaling, NULL);
   soup_server_add_handler (signaling->server, "/api/sites", on_http_sites, signaling, NULL);

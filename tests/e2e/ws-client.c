@@ -55,14 +55,17 @@ client_connect_done (gpointer data)
   return ((WsClient *)data)->connect_done;
 }
 
-/* Connects to url; database, when given, is the only trust the session has. */
-WsClient *
-ws_client_try_connect (const char *url, GTlsDatabase *database, GError **error)
+/* Connects to url; database, when given, is the only trust the session has; compress offers
+ * permessage-deflate, as browsers do. */
+static WsClient *
+client_connect (const char *url, GTlsDatabase *database, gboolean compress, GError **error)
 {
   WsClient *client = g_new0 (WsClient, 1);
   client->session = soup_session_new_with_options ("timeout", 10, NULL);
   if (database)
     soup_session_set_tls_database (client->session, database);
+  if (compress)
+    soup_session_add_feature_by_type (client->session, SOUP_TYPE_WEBSOCKET_EXTENSION_MANAGER);
   g_autoptr (SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, url);
   soup_session_websocket_connect_async (client->session, msg, NULL, NULL, G_PRIORITY_DEFAULT, NULL,
                                         on_connected, client);
@@ -84,6 +87,21 @@ ws_client_try_connect (const char *url, GTlsDatabase *database, GError **error)
   g_signal_connect (client->ws, "message", G_CALLBACK (on_client_message), client);
   g_signal_connect (client->ws, "closed", G_CALLBACK (on_client_closed), client);
   g_signal_connect (client->ws, "error", G_CALLBACK (on_client_error), client);
+  return client;
+}
+
+WsClient *
+ws_client_try_connect (const char *url, GTlsDatabase *database, GError **error)
+{
+  return client_connect (url, database, FALSE, error);
+}
+
+WsClient *
+ws_client_connect_compressing (const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  WsClient *client = client_connect (url, NULL, TRUE, &error);
+  g_assert_no_error (error);
   return client;
 }
 
@@ -126,6 +144,61 @@ ws_client_send (WsClient *client, const char *text)
 {
   g_assert_cmpint (soup_websocket_connection_get_state (client->ws), ==, SOUP_WEBSOCKET_STATE_OPEN);
   soup_websocket_connection_send_text (client->ws, text);
+}
+
+/* A client frame's header for n payload bytes (RFC 6455 §5.2), its mask all zeros: masking is
+ * required, its value is not. Returns the header's length. */
+static gsize
+frame_header (guint8 head[14], gboolean first, gboolean last, guint64 n)
+{
+  gsize len = 2;
+  head[0] = (last ? 0x80 : 0x00) | (first ? 0x1 : 0x0); /* FIN, opcode text or continuation */
+  if (n < 126)
+    head[1] = 0x80 | n;
+  else if (n <= G_MAXUINT16)
+    {
+      head[1] = 0x80 | 126;
+      head[2] = n >> 8;
+      head[3] = n & 0xff;
+      len = 4;
+    }
+  else
+    {
+      head[1] = 0x80 | 127;
+      for (int k = 0; k < 8; k++)
+        head[2 + k] = (n >> (56 - 8 * k)) & 0xff;
+      len = 10;
+    }
+  memset (head + len, 0, 4);
+  return len + 4;
+}
+
+/* Writes text as one text message in fragments of at most fragment_bytes, framed here and written
+ * on the connection's stream: libsoup sends every message as one frame. FALSE when the gateway
+ * closed the connection before all was written. */
+gboolean
+ws_client_send_fragmented (WsClient *client, const char *text, gsize fragment_bytes)
+{
+  GIOStream *stream = soup_websocket_connection_get_io_stream (client->ws);
+  gsize length = strlen (text);
+  g_autoptr (GByteArray) wire = g_byte_array_new ();
+  gsize at = 0;
+  do
+    {
+      gsize n = MIN (fragment_bytes, length - at);
+      guint8 head[14];
+      g_byte_array_append (wire, head, frame_header (head, at == 0, at + n == length, n));
+      g_byte_array_append (wire, (const guint8 *)text + at, n);
+      at += n;
+    }
+  while (at < length);
+  /* The gateway may close before it has read everything. */
+  g_autoptr (GError) error = NULL;
+  if (g_output_stream_write_all (g_io_stream_get_output_stream (stream), wire->data, wire->len,
+                                 NULL, NULL, &error))
+    return TRUE;
+  g_test_message ("fragments cut short: %s", error->message);
+  return FALSE;
 }
 
 typedef struct

@@ -24,8 +24,11 @@ typedef struct
 
 WsClient *ws_client_try_connect (const char *url, GTlsDatabase *database, GError **error);
 WsClient *ws_client_connect (const char *url);
+/* Offers permessage-deflate, as browsers do. */
+WsClient *ws_client_connect_compressing (const char *url);
 void ws_client_free (WsClient *client);
 void ws_client_send (WsClient *client, const char *text);
+gboolean ws_client_send_fragmented (WsClient *client, const char *text, gsize fragment_bytes);
 JsonObject *ws_client_expect (WsClient *client, const char *type, guint timeout_ms);
 gboolean ws_client_has (WsClient *client, const char *type);
 void ws_client_expect_error (WsClient *client, const char *code, gboolean fatal);
