@@ -174,7 +174,8 @@ on_websocket (SoupServer *server, SoupServerMessage *msg, const char *path,
                          : g_strdup ("unknown");
   g_object_set (connection, "max-incoming-payload-size", (guint64) MAX_FRAME_BYTES,
                 "keepalive-interval", KEEPALIVE_SECONDS, NULL);
-  /* libsoup 3.8 also caps a fragmented message while it arrives; older ones keep all of it. */
+  /* libsoup 3.7.1 and later also cap a fragmented message while it arrives; older ones keep it
+   * whole before on_ws_message measures it. */
   if (g_object_class_find_property (G_OBJECT_GET_CLASS (connection), "max-total-message-size"))
     g_object_set (connection, "max-total-message-size", (guint64) MAX_FRAME_BYTES, NULL);
   g_signal_connect (connection, "message", G_CALLBACK (on_ws_message), peer);
