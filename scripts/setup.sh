@@ -16,6 +16,7 @@ packages=(
   chromium nodejs
   libsofia-sip-ua-glib-dev gstreamer1.0-libav
   baresip-core baresip-ffmpeg linphone-cli
+  iproute2 nftables util-linux
 )
 
 missing=()
