@@ -12,7 +12,10 @@ routes or firewall:
       uplink loss: nftables ingress              downlink loss: nftables ingress
 
 Caps are tbf qdiscs on the sending side of each direction (tc qdisc replace, so they change at
-run time without losing the queue); lift_uplink() / lift_downlink() remove them. Loss is a
+run time without losing the queue); lift_uplink() / lift_downlink() remove them. A cap counts
+Ethernet frames and holds the hall's signaling (WebSocket) as well as its media. Being the
+sender's own qdisc, it slows TCP by backpressure rather than loss, and UDP it drops silently
+(a socket with IP_RECVERR would see ENOBUFS). Loss is a
 random drop (nftables numgen) where the packets arrive, in a netdev table of the receiving
 namespace bound to the veth device: senders see nothing of it, as on a real lossy link. Only
 IPv4 packets are dropped (ARP is left alone). Everything is removed when the NetLab closes: on
@@ -25,10 +28,13 @@ Use in a test (the gateway in the gateway namespace, one hall behind a 600 kbit/
 
     with NetLab() as lab:
         hall = lab.add_hall()            # hall.gateway_address 10.77.1.1, hall.address 10.77.1.2
-        # gateway config:  listen-address=0.0.0.0      (or hall.gateway_address)
-        #                  allow-insecure-public=true  (a non-loopback address without TLS; no
-        #                                               one outside the namespaces can reach it)
-        #                  ice-addresses=127.0.0.1;10.77.1.1
+        # the gateway's [gateway] group, with every hall added before the gateway starts:
+        #   listen-address=0.0.0.0       (or hall.gateway_address; it logs
+        #                                 "Halls connect to: ws://0.0.0.0:PORT/ws")
+        #   allow-insecure-public=true   (no TLS on a non-loopback address; nothing outside
+        #                                 the namespaces can reach it)
+        #   ice-addresses=127.0.0.1;10.77.1.1      (lab.ice_addresses())
+        # (tests/e2e/conference.py writes 127.0.0.1 for both: replace those two lines)
         gateway = lab.gateway.popen([gateway_exe, "--config", config], stdout=log, stderr=log)
         clean = lab.gateway.popen([client, "--headless", "--server", f"ws://127.0.0.1:{port}/ws",
                                    "--ice-address", "127.0.0.1", ...])
@@ -478,6 +484,10 @@ class NetLab:
             side.ip("addr", "add", addr + "/30", "dev", dev)
             side.ip("link", "set", dev, "up")
         return hall
+
+    def ice_addresses(self):
+        """The gateway's ice-addresses value: its loopback and its end of every hall's link."""
+        return ";".join(["127.0.0.1"] + [h.gateway_address for h in self.halls])
 
     def netem_available(self):
         """Whether the kernel has sch_netem (tried once on the gateway namespace's lo)."""

@@ -189,6 +189,7 @@ class NetLabSelfTest(unittest.TestCase):
         with netns.NetLab() as lab:
             hall = lab.add_hall()
             lab.add_hall()
+            self.assertEqual(lab.ice_addresses(), "127.0.0.1;10.77.1.1;10.77.2.1")
             hall.set_uplink(600)
             hall.set_loss(uplink=5)
             sleeper = hall.namespace.popen(["sleep", "60"])
