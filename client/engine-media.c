@@ -178,6 +178,8 @@ on_pad_added (GstElement *webrtc, GstPad *pad, DcEngine *self)
 {
   if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
     return;
+  /* Media arrives: the session exists, and the gateway adapts from this hall's reports. */
+  dc_media_set_rtcp_interval (webrtc, DC_MEDIA_RTCP_INTERVAL_MS);
   g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
   if (caps == NULL)
     caps = gst_pad_query_caps (pad, NULL);

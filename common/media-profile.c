@@ -93,6 +93,27 @@ dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, const GstC
                 GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV, NULL);
 }
 
+gboolean
+dc_media_set_rtcp_interval (GstElement *webrtcbin, guint interval_ms)
+{
+  g_autoptr (GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (webrtcbin), "rtpbin");
+  if (rtpbin == NULL)
+    return FALSE;
+  gboolean set = FALSE;
+  /* Bundled: every m-line shares session 0; without bundle each has its own. */
+  for (guint id = 0; id < 2; id++)
+    {
+      GstElement *session = NULL;
+      g_signal_emit_by_name (rtpbin, "get-session", id, &session);
+      if (session == NULL)
+        continue;
+      g_object_set (session, "rtcp-min-interval", (guint64) interval_ms * GST_MSECOND, NULL);
+      gst_object_unref (session);
+      set = TRUE;
+    }
+  return set;
+}
+
 GSource *
 dc_media_post (GMainContext *context, GSourceFunc func, gpointer data, GDestroyNotify destroy)
 {

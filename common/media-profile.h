@@ -41,6 +41,12 @@ char *dc_media_payload_caps_setter (const GstCaps *rtp_caps);
  * first offer or answer. */
 void dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, const GstCaps *caps);
 
+/* Receiver reports once a second instead of RTP's five-second minimum (AVPF allows it), so the
+ * other end sees this end's losses in time to adapt. Sessions exist once a description is set:
+ * FALSE while there is none yet (call again later). */
+#define DC_MEDIA_RTCP_INTERVAL_MS 1000
+gboolean dc_media_set_rtcp_interval (GstElement *webrtcbin, guint interval_ms);
+
 /* Runs func on context at its next iteration, never inside this call, even when called on the
  * context's own thread: a caller still building its state must not see its own event. The
  * returned source (a reference for the caller) lets an owner destroy it undelivered. */

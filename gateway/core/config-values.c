@@ -1,5 +1,6 @@
 #include "config-values.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sip-digest.h"
@@ -97,5 +98,30 @@ dc_config_check_sip_uri (const char *value)
       if (end == after + 1 || port == 0 || port > 65535 || (*end != '\0' && *end != ';'))
         return g_strdup ("has a port that is not 1..65535");
     }
+  return NULL;
+}
+
+gboolean
+dc_config_parse_video_tier (const char *value, guint *width, guint *height, guint *kbps)
+{
+  guint w = 0, h = 0, k = 0;
+  char tail = 0;
+  if (sscanf (value, "%ux%u@%u%c", &w, &h, &k, &tail) != 3)
+    return FALSE;
+  if (w < 160 || h < 90 || w > 3840 || h > 2160 || w % 2 || h % 2 || k < 50 || k > 20000)
+    return FALSE;
+  *width = w;
+  *height = h;
+  *kbps = k;
+  return TRUE;
+}
+
+char *
+dc_config_check_video_tier (const char *value)
+{
+  guint w, h, k;
+  if (!dc_config_parse_video_tier (value, &w, &h, &k))
+    return g_strdup_printf ("\"%s\" is not WIDTHxHEIGHT@KBPS (even sizes from 160x90, "
+                            "50 to 20000 kbit/s)", value);
   return NULL;
 }

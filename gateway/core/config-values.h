@@ -14,5 +14,9 @@ char *dc_config_check_token_hash (const char *value);
 char *dc_config_check_sip_ha1 (const char *value);
 char *dc_config_check_sip_user (const char *value);
 char *dc_config_check_sip_uri (const char *value);
+/* A quality tier: "WIDTHxHEIGHT@KBPS", even sizes from 160x90, 50..20000 kbit/s. */
+gboolean dc_config_parse_video_tier (const char *value, guint *width, guint *height,
+                                     guint *kbps);
+char *dc_config_check_video_tier (const char *value);
 
 G_END_DECLS

@@ -96,6 +96,8 @@ static const KeySpec video_keys[] = {
   { "framerate", KT_UINT, KF_NONE, 1, 60, NULL, NULL, NULL, CFG (framerate) },
   { "bitrate-kbps", KT_UINT, KF_NONE, 100, 20000, NULL, NULL, NULL, CFG (bitrate_kbps) },
   { "codec", KT_CHOICE, KF_NONE, 0, 0, codec_names, NULL, NULL, CFG (codec) },
+  { "tiers", KT_STRING_LIST, KF_NONE, 0, 0, NULL, dc_config_check_video_tier,
+    "a list of WIDTHxHEIGHT@KBPS separated by ';'", CFG (video_tiers) },
   { NULL },
 };
 
@@ -462,6 +464,7 @@ dc_config_free (DcConfig *c)
     return;
   g_free (c->listen_address);
   g_strfreev (c->ice_addresses);
+  g_strfreev (c->video_tiers);
   g_free (c->stun_server);
   g_strfreev (c->turn_servers);
   g_free (c->tls_certificate);

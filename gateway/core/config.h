@@ -44,6 +44,9 @@ typedef struct
   guint framerate;        /* default 25 */
   guint bitrate_kbps;     /* default 2000 */
   char *codec;            /* "vp8" (default) or "h264": what WebRTC sites get where they can */
+  char **video_tiers;     /* lower tiers, "WxH@KBPS", best first; NULL (default): 3/4 of
+                           * the canvas at half its bitrate and half the canvas at 9/40 of it
+                           * (960x540@1000, 640x360@450 for 1280x720@2000) */
   /* [audio] */
   guint audio_bitrate_kbps; /* default 64 */
   /* [meeting] */

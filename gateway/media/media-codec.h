@@ -24,6 +24,16 @@ typedef struct
 
 /* At least the number of entries in the table: what a mixer can encode at once. */
 #define DC_VIDEO_CODECS_MAX 4
+
+/* A quality tier of the composition: the canvas scaled to this size, at this bitrate. */
+typedef struct
+{
+  int width, height;
+  guint bitrate_kbps;
+} DcVideoTier;
+
+/* Tier 0 (the canvas) and at most three below it. */
+#define DC_VIDEO_TIERS_MAX 4
 /* x264's slice-max-size: with the RTP header and the FU/STAP bytes every H.264 NAL still fits
  * the payloaders' 1200-byte MTU, so no NAL needs fragmenting (packetization-mode 0). */
 #define DC_H264_MAX_NAL_SIZE 1100

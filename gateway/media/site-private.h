@@ -2,6 +2,7 @@
  * embed first, the operations they provide, and the helpers that keep the lifetime rules. */
 #pragma once
 
+#include "link-tier.h"
 #include "media-codec.h"
 #include "site.h"
 
@@ -36,6 +37,11 @@ struct DcSite
   GMainContext *owner_context;
   DcTeardownPool *teardown;
   const DcVideoCodec *video_codec; /* what push_video takes; NULL: the site gets no video */
+
+  GMutex video_lock;  /* serialises video pushes with the tier gate: frames of two tiers
+                       * come from two encoder threads, and none of the old tier may follow
+                       * the new tier's keyframe */
+  DcTierGate tier_gate;
 
   gatomicrefcount ref;
   GMutex lock;        /* protects closed, in_flight, queued; never held across a callback */

@@ -22,6 +22,8 @@ dc_site_init (DcSite *site, const DcSiteOps *ops, const char *id, guint slot,
   g_atomic_ref_count_init (&site->ref);
   g_mutex_init (&site->lock);
   g_cond_init (&site->idle);
+  g_mutex_init (&site->video_lock);
+  dc_tier_gate_init (&site->tier_gate, 0);
 }
 
 DcSite *
@@ -42,6 +44,7 @@ teardown_job (gpointer data, gpointer unused)
   g_main_context_unref (site->owner_context);
   g_cond_clear (&site->idle);
   g_mutex_clear (&site->lock);
+  g_mutex_clear (&site->video_lock);
   g_free (site->id);
   g_free (site);
 }
@@ -250,10 +253,33 @@ dc_site_takes_pcm_audio (DcSite *site)
   return site->ops->takes_pcm_audio;
 }
 
+/* The push runs under video_lock: an appsrc push that never waits (leaky, bounded), so the
+ * encoder threads of two tiers only queue behind each other for it. */
 void
-dc_site_push_video (DcSite *site, GstBuffer *encoded)
+dc_site_push_video (DcSite *site, guint tier, GstBuffer *encoded)
 {
-  site->ops->push_video (site, encoded);
+  gboolean keyframe = !GST_BUFFER_FLAG_IS_SET (encoded, GST_BUFFER_FLAG_DELTA_UNIT);
+  g_mutex_lock (&site->video_lock);
+  if (dc_tier_gate_pass (&site->tier_gate, tier, keyframe))
+    site->ops->push_video (site, encoded);
+  g_mutex_unlock (&site->video_lock);
+}
+
+void
+dc_site_want_video_tier (DcSite *site, guint tier)
+{
+  g_mutex_lock (&site->video_lock);
+  dc_tier_gate_want (&site->tier_gate, tier);
+  g_mutex_unlock (&site->video_lock);
+}
+
+guint
+dc_site_get_video_tier (DcSite *site)
+{
+  g_mutex_lock (&site->video_lock);
+  guint tier = (guint) MAX (site->tier_gate.current, 0);
+  g_mutex_unlock (&site->video_lock);
+  return tier;
 }
 
 void

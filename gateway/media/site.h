@@ -36,6 +36,7 @@ typedef struct
   double rtt_ms;
   guint64 packets_received;
   guint64 packets_lost;
+  gboolean have_report;  /* a receiver report about the composition came since the last call */
 } DcSiteStats;
 
 DcSite *dc_site_ref (DcSite *site);
@@ -55,8 +56,14 @@ const DcVideoCodec *dc_site_get_video_codec (DcSite *site);
 /* What dc_site_push_audio expects: Opus packets (FALSE) or 48 kHz mono F32 frames (TRUE). */
 gboolean dc_site_takes_pcm_audio (DcSite *site);
 
-/* From the mixers' threads. Buffers are not consumed. A closed site drops them. */
-void dc_site_push_video (DcSite *site, GstBuffer *encoded);
+/* From the mixers' threads. Buffers are not consumed. A closed site drops them. Video comes
+ * from every tier of the site's codec: the site takes its current tier's frames, and moves to
+ * the wanted tier at that tier's next keyframe. */
+void dc_site_push_video (DcSite *site, guint tier, GstBuffer *encoded);
+/* Main context: move to this tier (from its next keyframe on). */
+void dc_site_want_video_tier (DcSite *site, guint tier);
+/* Any thread: the tier whose frames the site takes now. */
+guint dc_site_get_video_tier (DcSite *site);
 void dc_site_push_audio (DcSite *site, GstBuffer *frame);
 /* Main context: the size the site's decoded video is scaled to (its tile). */
 void dc_site_set_tile_size (DcSite *site, int width, int height);

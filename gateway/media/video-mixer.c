@@ -10,6 +10,8 @@
 GST_DEBUG_CATEGORY_STATIC (dc_video_debug);
 #define GST_CAT_DEFAULT dc_video_debug
 
+#define DC_VIDEO_BRANCHES_MAX (DC_VIDEO_CODECS_MAX * DC_VIDEO_TIERS_MAX)
+
 /* A tile whose site sent nothing for this long shows its placeholder again. */
 #define STALE_FRAME_US (3 * G_USEC_PER_SEC)
 /* Keyframe requests closer together than this share one keyframe. */
@@ -30,13 +32,15 @@ typedef struct
   gboolean placed;
 } VideoSlot;
 
-/* One encoder per codec in use, in a pipeline of its own so that starting and stopping it
- * never touches the others': appsrc ! leaky queue ! encoder [! parser] ! caps ! appsink. */
+/* One encoder per stream (codec and tier) in use, in a pipeline of its own so that starting and
+ * stopping it never touches the others':
+ * appsrc ! leaky queue [! videoscale ! caps] ! encoder [! parser] ! caps ! appsink. */
 typedef struct
 {
   /* immutable from branch_new to branch_free */
   DcVideoMixer *mixer;
   const DcVideoCodec *codec;
+  guint tier;
   GstElement *pipeline;
   GstAppSrc *src;
   GstElement *encoder;
@@ -69,7 +73,7 @@ struct DcVideoMixer
   GMutex lock; /* protects what follows; held to copy in or out, never across a GStreamer call */
   VideoSlot *slots;
   /* the running encoders, NULL where none; changed by use/release (main), read by the tick */
-  EncoderBranch *branches[DC_VIDEO_CODECS_MAX];
+  EncoderBranch *branches[DC_VIDEO_BRANCHES_MAX];
   DcVideoMixerStats stats;
 };
 
@@ -87,7 +91,7 @@ on_encoded (GstAppSink *sink, gpointer data)
   branch->frames_encoded++;
   mixer->stats.frames_encoded++;
   g_mutex_unlock (&mixer->lock);
-  mixer->output (branch->codec, gst_sample_get_buffer (sample), mixer->user_data);
+  mixer->output (branch->codec, branch->tier, gst_sample_get_buffer (sample), mixer->user_data);
   return GST_FLOW_OK;
 }
 
@@ -100,8 +104,8 @@ branch_free (EncoderBranch *branch)
     return;
   if (branch->pipeline)
     gst_element_set_state (branch->pipeline, GST_STATE_NULL);
-  GST_INFO ("%s encoder stopped after %" G_GUINT64_FORMAT " frames", branch->codec->name,
-             branch->frames_encoded);
+  GST_INFO ("%s tier %u encoder stopped after %" G_GUINT64_FORMAT " frames",
+            branch->codec->name, branch->tier, branch->frames_encoded);
   gst_clear_object (&branch->src);
   gst_clear_object (&branch->encoder);
   gst_clear_object (&branch->pipeline);
@@ -109,27 +113,33 @@ branch_free (EncoderBranch *branch)
 }
 
 static char *
-branch_description (const DcVideoMixerParams *p, const DcVideoCodec *codec)
+branch_description (const DcVideoMixerParams *p, const DcVideoCodec *codec, guint tier)
 {
-  g_autofree char *encoder = g_strdup_printf (codec->encoder_description, p->bitrate_kbps,
+  const DcVideoTier *t = &p->tiers[tier];
+  g_autofree char *encoder = g_strdup_printf (codec->encoder_description, t->bitrate_kbps,
                                               p->framerate * 10);
+  /* A lower tier scales the one composed canvas on its own streaming thread. */
+  g_autofree char *scale
+      = tier == 0 ? g_strdup ("")
+                  : g_strdup_printf ("videoscale ! video/x-raw,width=%d,height=%d ! ", t->width,
+                                     t->height);
   /* The leaky queue drops raw frames if the encoder falls behind instead of adding latency;
    * the caps at the end pin the parser's output to what the sites' appsrc announce. */
   return g_strdup_printf (
       "appsrc name=src is-live=true format=time "
       "caps=video/x-raw,format=I420,width=%d,height=%d,framerate=%u/1,pixel-aspect-ratio=1/1 ! "
       "queue max-size-buffers=2 max-size-time=0 max-size-bytes=0 leaky=downstream ! "
-      "%s%s%s ! %s ! appsink name=sink sync=false",
-      p->width, p->height, p->framerate, encoder, codec->parser ? " ! " : "",
+      "%s%s%s%s ! %s ! appsink name=sink sync=false",
+      p->width, p->height, p->framerate, scale, encoder, codec->parser ? " ! " : "",
       codec->parser ? codec->parser : "", codec->encoded_caps);
 }
 
 /* Builds and starts one codec's encoder. No lock held: it may take a while, and the tick goes
  * on feeding the other encoders meanwhile. */
 static EncoderBranch *
-branch_new (DcVideoMixer *mixer, const DcVideoCodec *codec, GError **error)
+branch_new (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier, GError **error)
 {
-  g_autofree char *description = branch_description (&mixer->params, codec);
+  g_autofree char *description = branch_description (&mixer->params, codec, tier);
   GstElement *pipeline = gst_parse_launch_full (description, NULL, GST_PARSE_FLAG_FATAL_ERRORS,
                                                 error);
   if (pipeline == NULL)
@@ -137,8 +147,9 @@ branch_new (DcVideoMixer *mixer, const DcVideoCodec *codec, GError **error)
   EncoderBranch *branch = g_new0 (EncoderBranch, 1);
   branch->mixer = mixer;
   branch->codec = codec;
+  branch->tier = tier;
   branch->pipeline = gst_object_ref_sink (pipeline);
-  g_autofree char *name = g_strdup_printf ("composition-%s", codec->name);
+  g_autofree char *name = g_strdup_printf ("composition-%s-%u", codec->name, tier);
   gst_object_set_name (GST_OBJECT (pipeline), name);
   branch->src = GST_APP_SRC (gst_bin_get_by_name (GST_BIN (pipeline), "src"));
   branch->encoder = gst_bin_get_by_name (GST_BIN (pipeline), "encoder");
@@ -149,21 +160,22 @@ branch_new (DcVideoMixer *mixer, const DcVideoCodec *codec, GError **error)
   if (branch->src == NULL || branch->encoder == NULL
       || gst_element_set_state (pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the %s encoder did not start",
-                   codec->name);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the %s tier %u encoder did not start",
+                   codec->name, tier);
       branch_free (branch);
       return NULL;
     }
-  GST_INFO ("%s encoder started", codec->name);
+  GST_INFO ("%s tier %u encoder started", codec->name, tier);
   return branch;
 }
 
 /* Under the lock. */
 static int
-find_branch (DcVideoMixer *mixer, const DcVideoCodec *codec)
+find_branch (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier)
 {
-  for (int i = 0; i < DC_VIDEO_CODECS_MAX; i++)
-    if (mixer->branches[i] && mixer->branches[i]->codec == codec)
+  for (int i = 0; i < DC_VIDEO_BRANCHES_MAX; i++)
+    if (mixer->branches[i] && mixer->branches[i]->codec == codec
+        && mixer->branches[i]->tier == tier)
       return i;
   return -1;
 }
@@ -172,7 +184,7 @@ find_branch (DcVideoMixer *mixer, const DcVideoCodec *codec)
 static int
 free_index (DcVideoMixer *mixer)
 {
-  for (int i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+  for (int i = 0; i < DC_VIDEO_BRANCHES_MAX; i++)
     if (mixer->branches[i] == NULL)
       return i;
   return -1;
@@ -267,7 +279,7 @@ static guint
 take_targets (DcVideoMixer *mixer, gint64 now, EncodeTarget *targets)
 {
   guint n = 0;
-  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+  for (guint i = 0; i < DC_VIDEO_BRANCHES_MAX; i++)
     {
       EncoderBranch *branch = mixer->branches[i];
       if (branch == NULL)
@@ -405,7 +417,7 @@ compose_tick (DcVideoMixer *mixer)
 {
   guint n = mixer->params.n_slots;
   TileSnapshot tiles[n];
-  EncodeTarget targets[DC_VIDEO_CODECS_MAX];
+  EncodeTarget targets[DC_VIDEO_BRANCHES_MAX];
   gint64 now = g_get_monotonic_time ();
   g_mutex_lock (&mixer->lock);
   /* Nobody to show it to, or no encoder: an idle gateway composes and encodes nothing. */
@@ -441,6 +453,9 @@ dc_video_mixer_new (const DcVideoMixerParams *params, DcVideoOutputFunc output,
   DcVideoMixer *mixer = g_new0 (DcVideoMixer, 1);
   g_mutex_init (&mixer->lock);
   mixer->params = *params;
+  /* Tier 0 is the canvas at the configured bitrate, whatever the caller put there. */
+  mixer->params.n_tiers = CLAMP (params->n_tiers, 1, DC_VIDEO_TIERS_MAX);
+  mixer->params.tiers[0] = (DcVideoTier) { params->width, params->height, params->bitrate_kbps };
   mixer->slots = g_new0 (VideoSlot, params->n_slots);
   mixer->canvas = dc_canvas_new (params->width, params->height);
   mixer->output = output;
@@ -479,12 +494,12 @@ dc_video_mixer_free (DcVideoMixer *mixer)
   if (mixer == NULL)
     return;
   g_clear_pointer (&mixer->ticker, dc_ticker_free);
-  EncoderBranch *left[DC_VIDEO_CODECS_MAX];
+  EncoderBranch *left[DC_VIDEO_BRANCHES_MAX];
   g_mutex_lock (&mixer->lock);
-  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+  for (guint i = 0; i < DC_VIDEO_BRANCHES_MAX; i++)
     left[i] = g_steal_pointer (&mixer->branches[i]);
   g_mutex_unlock (&mixer->lock);
-  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+  for (guint i = 0; i < DC_VIDEO_BRANCHES_MAX; i++)
     branch_free (left[i]);
   gst_buffer_pool_set_active (mixer->pool, FALSE);
   gst_clear_object (&mixer->pool);
@@ -500,11 +515,13 @@ dc_video_mixer_free (DcVideoMixer *mixer)
 }
 
 gboolean
-dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, GError **error)
+dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier,
+                          GError **error)
 {
   g_return_val_if_fail (mixer != NULL && codec != NULL, FALSE);
+  g_return_val_if_fail (tier < mixer->params.n_tiers, FALSE);
   g_mutex_lock (&mixer->lock);
-  int index = find_branch (mixer, codec);
+  int index = find_branch (mixer, codec, tier);
   if (index >= 0)
     mixer->branches[index]->users++;
   g_mutex_unlock (&mixer->lock);
@@ -512,7 +529,7 @@ dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, GError
     return TRUE;
 
   /* Only the main context adds or removes branches, so the codec is still absent here. */
-  EncoderBranch *branch = branch_new (mixer, codec, error);
+  EncoderBranch *branch = branch_new (mixer, codec, tier, error);
   if (branch == NULL)
     return FALSE;
   branch->users = 1;
@@ -523,8 +540,8 @@ dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, GError
   g_mutex_unlock (&mixer->lock);
   if (index < 0)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "more than %d codecs at once",
-                   DC_VIDEO_CODECS_MAX);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "more than %d encoders at once",
+                   DC_VIDEO_BRANCHES_MAX);
       branch_free (branch);
       return FALSE;
     }
@@ -532,17 +549,17 @@ dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, GError
 }
 
 void
-dc_video_mixer_release_codec (DcVideoMixer *mixer, const DcVideoCodec *codec)
+dc_video_mixer_release_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier)
 {
   g_return_if_fail (mixer != NULL && codec != NULL);
   EncoderBranch *gone = NULL;
   g_mutex_lock (&mixer->lock);
-  int index = find_branch (mixer, codec);
+  int index = find_branch (mixer, codec, tier);
   if (index >= 0 && --mixer->branches[index]->users == 0)
     gone = g_steal_pointer (&mixer->branches[index]);
   g_mutex_unlock (&mixer->lock);
   if (index < 0)
-    g_critical ("%s: the %s encoder is not in use", G_STRFUNC, codec->name);
+    g_critical ("%s: the %s tier %u encoder is not in use", G_STRFUNC, codec->name, tier);
   /* Outside the lock: the stop waits for the branch's streaming thread, which takes the lock to
    * count its frame. The tick no longer sees the branch. */
   branch_free (gone);
@@ -587,11 +604,13 @@ dc_video_mixer_put_frame (DcVideoMixer *mixer, guint index, GstSample *sample)
 }
 
 void
-dc_video_mixer_request_keyframe (DcVideoMixer *mixer, const DcVideoCodec *codec)
+dc_video_mixer_request_keyframe (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier)
 {
   g_mutex_lock (&mixer->lock);
-  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
-    if (mixer->branches[i] && (codec == NULL || mixer->branches[i]->codec == codec))
+  for (guint i = 0; i < DC_VIDEO_BRANCHES_MAX; i++)
+    if (mixer->branches[i]
+        && (codec == NULL
+            || (mixer->branches[i]->codec == codec && mixer->branches[i]->tier == tier)))
       mixer->branches[i]->keyframe_wanted = TRUE;
   mixer->stats.keyframe_requests++;
   g_mutex_unlock (&mixer->lock);
@@ -603,23 +622,29 @@ dc_video_mixer_get_stats (DcVideoMixer *mixer, DcVideoMixerStats *stats)
   g_mutex_lock (&mixer->lock);
   *stats = mixer->stats;
   stats->encoders_running = 0;
-  for (guint i = 0; i < DC_VIDEO_CODECS_MAX; i++)
+  for (guint i = 0; i < DC_VIDEO_BRANCHES_MAX; i++)
     stats->encoders_running += mixer->branches[i] != NULL;
   g_mutex_unlock (&mixer->lock);
   stats->ticks_missed = mixer->ticker ? dc_ticker_get_missed (mixer->ticker) : 0;
 }
 
 gboolean
-dc_video_mixer_get_encoder_stats (DcVideoMixer *mixer, const DcVideoCodec *codec,
+dc_video_mixer_get_encoder_stats (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier,
                                   DcVideoEncoderStats *stats)
 {
   g_return_val_if_fail (mixer != NULL && codec != NULL && stats != NULL, FALSE);
   g_mutex_lock (&mixer->lock);
-  int index = find_branch (mixer, codec);
+  int index = find_branch (mixer, codec, tier);
   if (index >= 0)
     *stats = (DcVideoEncoderStats) { .users = mixer->branches[index]->users,
                                      .frames_encoded = mixer->branches[index]->frames_encoded,
                                      .keyframes_forced = mixer->branches[index]->keyframes_forced };
   g_mutex_unlock (&mixer->lock);
   return index >= 0;
+}
+
+guint
+dc_video_mixer_get_n_tiers (DcVideoMixer *mixer)
+{
+  return mixer->params.n_tiers;
 }

@@ -1,7 +1,8 @@
 /* The video side of the conference: keeps each site's latest decoded tile, composes the canvas
- * (canvas.c) once per tick at the configured frame rate and encodes it ONCE PER CODEC in use:
- * every site of one codec gets the same encoded buffers. Keyframe requests are coalesced per
- * codec.
+ * (canvas.c) once per tick at the configured frame rate and encodes it ONCE PER STREAM in use, a
+ * stream being a codec at a quality tier (tier 0 the canvas itself, lower tiers scaled down at
+ * a lower bitrate): every site of one stream gets the same encoded buffers. Keyframe requests
+ * are coalesced per stream.
  *
  * Threads and locks
  *
@@ -35,16 +36,19 @@ G_BEGIN_DECLS
 
 typedef struct DcVideoMixer DcVideoMixer;
 
-/* Called on the codec's encoder streaming thread with each encoded frame of that codec. */
-typedef void (*DcVideoOutputFunc) (const DcVideoCodec *codec, GstBuffer *encoded,
+/* Called on the stream's encoder streaming thread with each encoded frame of that stream. */
+typedef void (*DcVideoOutputFunc) (const DcVideoCodec *codec, guint tier, GstBuffer *encoded,
                                    gpointer user_data);
 
 typedef struct
 {
   guint n_slots;
-  int width, height;
+  int width, height;     /* the canvas, which tier 0 sends as it is */
   guint framerate;
-  guint bitrate_kbps;    /* each encoder's */
+  guint bitrate_kbps;    /* tier 0's */
+  /* Tiers 1.. : smaller pictures at lower bitrates, best first; n_tiers counts tier 0. */
+  guint n_tiers;
+  DcVideoTier tiers[DC_VIDEO_TIERS_MAX];
 } DcVideoMixerParams;
 
 typedef struct
@@ -72,12 +76,13 @@ void dc_video_mixer_free (DcVideoMixer *mixer);
 /* Starts the tick. Nothing is composed while no site is present or no codec is in use. */
 gboolean dc_video_mixer_start (DcVideoMixer *mixer, GError **error);
 
-/* Main context. Counted: the first use builds and starts the codec's encoder (its stream starts
- * with a keyframe); FALSE (nothing counted) if the encoder cannot be built. Each successful use
- * is matched by one release; the last one stops the encoder (see above). */
-gboolean dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec,
+/* Main context. Counted: the first use builds and starts the stream's encoder (its stream
+ * starts with a keyframe); FALSE (nothing counted) if the encoder cannot be built. Each
+ * successful use is matched by one release; the last one stops the encoder (see above). */
+gboolean dc_video_mixer_use_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier,
                                    GError **error);
-void dc_video_mixer_release_codec (DcVideoMixer *mixer, const DcVideoCodec *codec);
+void dc_video_mixer_release_codec (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier);
+guint dc_video_mixer_get_n_tiers (DcVideoMixer *mixer);
 
 /* How a slot's tile looks. */
 typedef struct
@@ -94,13 +99,13 @@ void dc_video_mixer_set_slot (DcVideoMixer *mixer, guint slot, const DcSlotLook 
 /* From streaming threads: an I420 sample at (ideally) the slot's size. */
 void dc_video_mixer_put_frame (DcVideoMixer *mixer, guint slot, GstSample *sample);
 /* Any thread: a site's PLI/FIR, or a site that just joined. codec NULL asks every running
- * encoder; a codec not in use is ignored. Requests closer together than a few hundred
- * milliseconds share one keyframe, per codec. */
-void dc_video_mixer_request_keyframe (DcVideoMixer *mixer, const DcVideoCodec *codec);
+ * encoder; a stream not in use is ignored. Requests closer together than a few hundred
+ * milliseconds share one keyframe, per stream. */
+void dc_video_mixer_request_keyframe (DcVideoMixer *mixer, const DcVideoCodec *codec, guint tier);
 void dc_video_mixer_get_stats (DcVideoMixer *mixer, DcVideoMixerStats *stats);
-/* FALSE when the codec is not in use. */
+/* FALSE when the stream is not in use. */
 gboolean dc_video_mixer_get_encoder_stats (DcVideoMixer *mixer, const DcVideoCodec *codec,
-                                           DcVideoEncoderStats *stats);
+                                           guint tier, DcVideoEncoderStats *stats);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DcVideoMixer, dc_video_mixer_free)
 

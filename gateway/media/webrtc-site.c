@@ -13,6 +13,18 @@
 GST_DEBUG_CATEGORY_STATIC (dc_webrtc_debug);
 #define GST_CAT_DEFAULT dc_webrtc_debug
 
+/* A receiver report block about one of the streams the gateway sends (the composition or the
+ * hall's mix): cumulative lost packets and the highest sequence number it had seen. */
+typedef struct
+{
+  guint ssrc; /* 0: none */
+  guint ext_highest_seq;
+  gint packets_lost;
+  double jitter_ms, rtt_ms;
+} ReportBlock;
+
+#define REPORTED_STREAMS 2 /* video and audio */
+
 typedef struct
 {
   DcSite base;
@@ -22,6 +34,12 @@ typedef struct
   GstElement *pipeline;
   GstElement *webrtc;
   DcSiteOutputs outputs; /* the mixers' side, with its own lock (site-media.h) */
+
+  GMutex stats_lock; /* protects what follows: main context and webrtcbin's thread */
+  DcSiteStats stats; /* the receiver's last figures, from webrtcbin's get-stats */
+  gboolean stats_asked;
+  ReportBlock last_blocks[REPORTED_STREAMS];
+  gboolean rtcp_tuned; /* main context only */
 } WebrtcSite;
 
 #define WEBRTC_SITE(site) ((WebrtcSite *) (site))
@@ -355,6 +373,112 @@ webrtc_set_tile_size (DcSite *site, int width, int height)
   dc_site_outputs_set_tile_size (&WEBRTC_SITE (site)->outputs, width, height);
 }
 
+/* ---- link figures (webrtcbin's thread, main context) ---- */
+
+/* remote-inbound-rtp: its gst-rtpsource-stats hold the report block itself, whose highest
+ * sequence number tells a fresh report from one already counted (webrtcbin 1.22's own
+ * fraction-lost stays 0). Which of the two streams it speaks of varies (1.22 keeps the last block
+ * of each report): both cross the same link, so either will do. */
+static gboolean
+read_remote_inbound (GQuark field, const GValue *value, gpointer data)
+{
+  ReportBlock *blocks = data;
+  if (!GST_VALUE_HOLDS_STRUCTURE (value))
+    return TRUE;
+  const GstStructure *s = gst_value_get_structure (value);
+  GstWebRTCStatsType type;
+  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL)
+      || type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+    return TRUE;
+  GST_LOG ("%" GST_PTR_FORMAT, s);
+  const GValue *nested = gst_structure_get_value (s, "gst-rtpsource-stats");
+  ReportBlock block = { 0 };
+  gboolean have_rb = FALSE;
+  if (nested == NULL || !GST_VALUE_HOLDS_STRUCTURE (nested))
+    return TRUE;
+  const GstStructure *source = gst_value_get_structure (nested);
+  if (!gst_structure_get_boolean (source, "have-rb", &have_rb) || !have_rb
+      || !gst_structure_get_uint (source, "rb-ssrc", &block.ssrc)
+      || !gst_structure_get_uint (source, "rb-exthighestseq", &block.ext_highest_seq)
+      || !gst_structure_get_int (source, "rb-packetslost", &block.packets_lost))
+    return TRUE;
+  gst_structure_get_double (s, "jitter", &block.jitter_ms);
+  gst_structure_get_double (s, "round-trip-time", &block.rtt_ms);
+  block.jitter_ms *= 1000.0;
+  block.rtt_ms *= 1000.0;
+  for (guint i = 0; i < REPORTED_STREAMS; i++)
+    if (blocks[i].ssrc == 0 || blocks[i].ssrc == block.ssrc)
+      {
+        blocks[i] = block;
+        break;
+      }
+  return TRUE;
+}
+
+/* Under stats_lock: a fresh report block becomes the loss since the one before it. */
+static void
+take_report_block (WebrtcSite *self, const ReportBlock *block)
+{
+  ReportBlock *last = NULL;
+  for (guint i = 0; i < REPORTED_STREAMS && last == NULL; i++)
+    if (self->last_blocks[i].ssrc == block->ssrc || self->last_blocks[i].ssrc == 0)
+      last = &self->last_blocks[i];
+  if (last == NULL || block->ext_highest_seq == last->ext_highest_seq)
+    return;
+  DcSiteStats *stats = &self->stats;
+  if (last->ssrc != 0 && block->ext_highest_seq > last->ext_highest_seq)
+    {
+      double expected = block->ext_highest_seq - last->ext_highest_seq;
+      double lost = MAX (block->packets_lost - last->packets_lost, 0);
+      double fraction = CLAMP (lost / expected, 0.0, 1.0);
+      stats->fraction_lost = stats->have_report ? MAX (stats->fraction_lost, fraction) : fraction;
+      stats->have_report = TRUE;
+    }
+  stats->jitter_ms = block->jitter_ms;
+  stats->rtt_ms = block->rtt_ms;
+  stats->packets_lost = (guint64) MAX (block->packets_lost, 0);
+  *last = *block;
+}
+
+static void
+on_stats (GstPromise *promise, gpointer data)
+{
+  WebrtcSite *self = data;
+  ReportBlock blocks[REPORTED_STREAMS] = { 0 };
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  if (reply != NULL && dc_site_enter (&self->base))
+    {
+      gst_structure_foreach (reply, read_remote_inbound, blocks);
+      g_mutex_lock (&self->stats_lock);
+      for (guint i = 0; i < REPORTED_STREAMS; i++)
+        if (blocks[i].ssrc != 0)
+          take_report_block (self, &blocks[i]);
+      self->stats_asked = FALSE;
+      g_mutex_unlock (&self->stats_lock);
+      dc_site_leave (&self->base);
+    }
+  gst_promise_unref (promise);
+}
+
+/* The figures of the last answer (a second old at most when asked every second), and a new
+ * question to webrtcbin, which answers on its own thread. */
+static void
+webrtc_get_stats (DcSite *site, DcSiteStats *out)
+{
+  WebrtcSite *self = WEBRTC_SITE (site);
+  g_mutex_lock (&self->stats_lock);
+  *out = self->stats;
+  self->stats.have_report = FALSE;
+  gboolean ask = !self->stats_asked;
+  self->stats_asked = TRUE;
+  g_mutex_unlock (&self->stats_lock);
+  if (!self->rtcp_tuned)
+    self->rtcp_tuned = dc_media_set_rtcp_interval (self->webrtc, DC_MEDIA_RTCP_INTERVAL_MS);
+  if (ask)
+    g_signal_emit_by_name (self->webrtc, "get-stats", NULL,
+                           gst_promise_new_with_change_func (on_stats, self, NULL));
+}
+
 /* ---- lifetime ---- */
 
 /* Candidates and state changes of a closed site are of no use to anyone. */
@@ -382,6 +506,7 @@ webrtc_finalize (DcSite *site)
       GST_INFO ("site %s: pipeline stopped", site->id);
     }
   dc_site_outputs_clear (&self->outputs);
+  g_mutex_clear (&self->stats_lock);
   gst_clear_object (&self->webrtc);
   gst_clear_object (&self->pipeline);
 }
@@ -391,6 +516,7 @@ static const DcSiteOps webrtc_site_ops = {
   .push_video = webrtc_push_video,
   .push_audio = webrtc_push_audio,
   .set_tile_size = webrtc_set_tile_size,
+  .get_stats = webrtc_get_stats,
   .detach = webrtc_detach,
   .finalize = webrtc_finalize,
 };
@@ -411,6 +537,7 @@ dc_webrtc_site_new (const DcWebrtcSiteParams *params, const DcSiteCallbacks *cal
   self->codec = params->codec;
   self->base.video_codec = params->codec;
   dc_site_outputs_init (&self->outputs, params->tile_width, params->tile_height);
+  g_mutex_init (&self->stats_lock);
 
   DcSite *site = &self->base;
   if (!build_pipeline (self, params, error))

@@ -5,6 +5,7 @@
 #include "audio-mixer.h"
 #include "gateway.h"
 #include "conference.h"
+#include "gateway-links.h"
 #include "media-sync.h"
 #include "roster.h"
 #include "signaling.h"
@@ -35,8 +36,9 @@ struct DcGateway
   DcMediaSync *sync;
   DcSignaling *signaling;
   DcGatewaySip *sip;        /* gateway-sip.c; NULL unless [sip] enabled */
-  /* the codec each slot's site holds in the video mixer (one use each), or NULL */
-  const DcVideoCodec *slot_codec[DC_LAYOUT_MAX_SLOTS];
+  /* each slot's encoder uses, tier and link (gateway-links.c) */
+  DcSlotVideo slot_video[DC_LAYOUT_MAX_SLOTS];
+  guint tier_bitrate_kbps[DC_VIDEO_TIERS_MAX];
   guint watchdog_id;
   guint tick_id;
   guint64 ticks;

@@ -330,7 +330,8 @@ on_keyframe_wanted (int slot, gpointer data)
   DcGateway *gateway = data;
   DcSite *site = dc_roster_get_site (gateway->roster, slot);
   if (site && dc_site_get_video_codec (site))
-    dc_video_mixer_request_keyframe (gateway->video, dc_site_get_video_codec (site));
+    dc_video_mixer_request_keyframe (gateway->video, dc_site_get_video_codec (site),
+                                     dc_site_get_video_tier (site));
 }
 
 gboolean

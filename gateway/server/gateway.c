@@ -8,6 +8,7 @@
 
 #include "chair.h"
 #include "codec-choice.h"
+#include "config-values.h"
 #include "gateway-private.h"
 #include "meeting-view.h"
 #include "token.h"
@@ -57,8 +58,9 @@ on_mixed_audio (guint slot, GstBuffer *opus, gpointer data)
     dc_site_push_audio (site, opus);
 }
 
+/* Every site of the codec is offered every tier's frames: each takes its own (site.h). */
 static void
-on_composed_video (const DcVideoCodec *codec, GstBuffer *encoded, gpointer data)
+on_composed_video (const DcVideoCodec *codec, guint tier, GstBuffer *encoded, gpointer data)
 {
   DcGateway *gateway = data;
   DcSite *sites[DC_LAYOUT_MAX_SLOTS];
@@ -66,7 +68,7 @@ on_composed_video (const DcVideoCodec *codec, GstBuffer *encoded, gpointer data)
   for (guint i = 0; i < n; i++)
     {
       if (dc_site_get_video_codec (sites[i]) == codec)
-        dc_site_push_video (sites[i], encoded);
+        dc_site_push_video (sites[i], tier, encoded);
       dc_site_unref (sites[i]);
     }
 }
@@ -91,7 +93,8 @@ static void
 on_keyframe_wanted (DcSite *site, gpointer data)
 {
   DcGateway *gateway = data;
-  dc_video_mixer_request_keyframe (gateway->video, dc_site_get_video_codec (site));
+  dc_video_mixer_request_keyframe (gateway->video, dc_site_get_video_codec (site),
+                                   dc_site_get_video_tier (site));
 }
 
 /* ---- the one way a site ends (main context) ---- */
@@ -111,11 +114,7 @@ dc_gateway_dismiss_site (DcGateway *gateway, guint slot, const char *reason, int
       dc_site_close (site);
       dc_site_unref (site);
     }
-  if (gateway->slot_codec[slot])
-    {
-      dc_video_mixer_release_codec (gateway->video, gateway->slot_codec[slot]);
-      gateway->slot_codec[slot] = NULL;
-    }
+  dc_gateway_links_dismiss (gateway, slot);
   dc_gateway_sip_hang_up (gateway, slot, reason);
   if (peer)
     {
@@ -231,14 +230,9 @@ dc_gateway_admit_site (DcGateway *gateway, guint slot, DcPeer *peer, DcSite *sit
                                                                : DC_AUDIO_OUTPUT_OPUS);
   dc_audio_mixer_set_connected (gateway->audio, slot, TRUE);
   dc_conference_set_present (gateway->conference, slot, TRUE, now);
-  /* The codec's encoder runs while some site receives it; it starts with a keyframe. */
   g_autoptr (GError) error = NULL;
-  const DcVideoCodec *codec = dc_site_get_video_codec (site);
-  if (codec && dc_video_mixer_use_codec (gateway->video, codec, &error))
-    gateway->slot_codec[slot] = codec;
-  else if (codec)
+  if (!dc_gateway_links_admit (gateway, slot, site, &error))
     GST_ERROR ("site %s gets no picture: %s", dc_site_get_id (site), error->message);
-  dc_video_mixer_request_keyframe (gateway->video, codec);
   if (peer)
     {
       g_autofree char *welcome = dc_meeting_welcome_new (gateway->conference, slot);
@@ -519,6 +513,7 @@ watchdog_tick (gpointer data)
       g_autofree char *message = g_strdup_printf ("%s; join again", why);
       dc_gateway_dismiss_site (gateway, slot, "lost", DC_ERR_INTERNAL, message);
     }
+  dc_gateway_links_tick (gateway);
   return G_SOURCE_CONTINUE;
 }
 
@@ -590,9 +585,59 @@ check_encoders (DcVideoMixer *video, GError **error)
   for (const char *const *name = dc_video_codec_names (); *name != NULL; name++)
     {
       const DcVideoCodec *codec = dc_video_codec_find (*name);
-      if (!dc_video_mixer_use_codec (video, codec, error))
+      if (!dc_video_mixer_use_codec (video, codec, 0, error))
         return FALSE;
-      dc_video_mixer_release_codec (video, codec);
+      dc_video_mixer_release_codec (video, codec, 0);
+    }
+  return TRUE;
+}
+
+/* Without [video] tiers: 3/4 of the canvas at half its bitrate, half the canvas at 9/40. */
+static void
+default_tiers (const DcConfig *config, DcVideoMixerParams *video)
+{
+  static const struct { guint num, den, kbps_num, kbps_den; } shares[] = { { 3, 4, 1, 2 },
+                                                                          { 1, 2, 9, 40 } };
+  video->n_tiers = 1;
+  for (guint i = 0; i < G_N_ELEMENTS (shares); i++)
+    {
+      int w = (int) (config->width * shares[i].num / shares[i].den) & ~1;
+      int h = (int) (config->height * shares[i].num / shares[i].den) & ~1;
+      guint kbps = config->bitrate_kbps * shares[i].kbps_num / shares[i].kbps_den;
+      if (w >= 160 && h >= 90 && kbps >= 50)
+        video->tiers[video->n_tiers++] = (DcVideoTier) { w, h, kbps };
+    }
+}
+
+/* The canvas is tier 0; the configured tiers follow, each smaller and cheaper than the last. */
+static gboolean
+read_tiers (const DcConfig *config, DcVideoMixerParams *video, GError **error)
+{
+  if (config->video_tiers == NULL)
+    {
+      default_tiers (config, video);
+      return TRUE;
+    }
+  video->n_tiers = 1;
+  guint last_width = config->width, last_height = config->height;
+  guint last_kbps = config->bitrate_kbps;
+  for (guint i = 0; config->video_tiers && config->video_tiers[i]; i++)
+    {
+      DcVideoTier *tier = &video->tiers[video->n_tiers];
+      guint w, h, kbps;
+      if (video->n_tiers == DC_VIDEO_TIERS_MAX
+          || !dc_config_parse_video_tier (config->video_tiers[i], &w, &h, &kbps)
+          || w > last_width || h > last_height || kbps >= last_kbps)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "[video] tiers: \"%s\": at most %d tiers, each smaller than the one "
+                       "before (the canvas first) and at a lower bitrate",
+                       config->video_tiers[i], DC_VIDEO_TIERS_MAX - 1);
+          return FALSE;
+        }
+      *tier = (DcVideoTier) { (int) w, (int) h, kbps };
+      last_width = w, last_height = h, last_kbps = kbps;
+      video->n_tiers++;
     }
   return TRUE;
 }
@@ -623,7 +668,11 @@ dc_gateway_new (DcConfig *config, GError **error)
     .framerate = config->framerate,
     .bitrate_kbps = config->bitrate_kbps,
   };
-  gateway->video = dc_video_mixer_new (&video, on_composed_video, gateway, error);
+  if (read_tiers (config, &video, error))
+    gateway->video = dc_video_mixer_new (&video, on_composed_video, gateway, error);
+  gateway->tier_bitrate_kbps[0] = config->bitrate_kbps;
+  for (guint i = 1; i < video.n_tiers; i++)
+    gateway->tier_bitrate_kbps[i] = video.tiers[i].bitrate_kbps;
   if (gateway->video == NULL || !check_encoders (gateway->video, error))
     {
       dc_gateway_free (gateway);

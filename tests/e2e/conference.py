@@ -40,7 +40,7 @@ class Conference:
 
     def __init__(self, gateway, workdir=None, width=640, height=360, framerate=15,
                  bitrate=600, ice_base=None, extra_gateway="", extra_groups="",
-                 site_lines=None, codec="vp8"):
+                 site_lines=None, codec="vp8", tiers=""):
         self.gateway_exe = gateway
         self.dir = workdir or tempfile.mkdtemp(prefix="diemcau-e2e-")
         self.port = free_port()
@@ -62,6 +62,9 @@ class Conference:
             f"framerate={framerate}",
             f"bitrate-kbps={bitrate}",
             f"codec={codec}",
+            # One tier unless a test is about links: a busy 2-core machine can drop packets on
+            # loopback, and a hall moved down a tier would change what other tests measure.
+            f"tiers={tiers}" if tiers is not None else "",
             "[audio]",
             "bitrate-kbps=64",
             "[meeting]",

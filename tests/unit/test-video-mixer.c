@@ -93,7 +93,7 @@ note_frame (Output *out, Stream *s, const DcVideoCodec *codec, GstBuffer *encode
 }
 
 static void
-on_output (const DcVideoCodec *codec, GstBuffer *encoded, gpointer data)
+on_output (const DcVideoCodec *codec, guint tier, GstBuffer *encoded, gpointer data)
 {
   Output *out = data;
   g_assert_true (codec == out->vp8 || codec == out->h264);
@@ -216,7 +216,7 @@ static void
 use (DcVideoMixer *mixer, const DcVideoCodec *codec)
 {
   g_autoptr (GError) error = NULL;
-  g_assert_true (dc_video_mixer_use_codec (mixer, codec, &error));
+  g_assert_true (dc_video_mixer_use_codec (mixer, codec, 0, &error));
   g_assert_no_error (error);
 }
 
@@ -298,11 +298,11 @@ test_keyframe_requests_coalesce (void)
   g_assert_cmpuint (first, ==, 1); /* the stream starts with one */
 
   for (int i = 0; i < 9; i++) /* nine sites send a PLI at once */
-    dc_video_mixer_request_keyframe (mixer, out.vp8);
+    dc_video_mixer_request_keyframe (mixer, out.vp8, 0);
   g_usleep (600 * 1000);
   g_assert_cmpuint (stream_get (&out, out.vp8).keyframes, ==, first + 1);
 
-  dc_video_mixer_request_keyframe (mixer, NULL);
+  dc_video_mixer_request_keyframe (mixer, NULL, 0);
   g_usleep (600 * 1000);
   g_assert_cmpuint (stream_get (&out, out.vp8).keyframes, ==, first + 2);
 
@@ -313,7 +313,7 @@ test_keyframe_requests_coalesce (void)
   g_assert_cmpuint (stats.encoders_running, ==, 1);
   /* About 1.8 s at 25 fps. */
   g_assert_cmpuint (stats.frames_composed, >=, 40);
-  dc_video_mixer_release_codec (mixer, out.vp8);
+  dc_video_mixer_release_codec (mixer, out.vp8, 0);
   dc_video_mixer_free (mixer);
   g_assert_cmpuint (out.streams[0].frames, >=, 40);
   output_clear (&out);
@@ -351,7 +351,7 @@ test_idle_composes_nothing (void)
   dc_video_mixer_set_slot (mixer, 0, &look);
   g_usleep (400 * 1000);
   g_assert_cmpuint (frames_composed (mixer), >, 5);
-  dc_video_mixer_release_codec (mixer, out.vp8);
+  dc_video_mixer_release_codec (mixer, out.vp8, 0);
   g_usleep (100 * 1000);
   before = frames_composed (mixer);
   g_usleep (300 * 1000);
@@ -376,15 +376,15 @@ test_two_codecs (void)
   g_assert_true (wait_frames (&out, out.h264, 25));
 
   DcVideoEncoderStats vp8, h264;
-  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.vp8, &vp8));
-  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.h264, &h264));
+  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.vp8, 0, &vp8));
+  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.h264, 0, &h264));
   DcVideoMixerStats stats;
   dc_video_mixer_get_stats (mixer, &stats);
   g_assert_cmpuint (stats.encoders_running, ==, 2);
   g_assert_cmpuint (vp8.users, ==, 1);
   g_assert_cmpuint (stats.frames_encoded, >=, vp8.frames_encoded + h264.frames_encoded);
-  dc_video_mixer_release_codec (mixer, out.h264);
-  dc_video_mixer_release_codec (mixer, out.vp8);
+  dc_video_mixer_release_codec (mixer, out.h264, 0);
+  dc_video_mixer_release_codec (mixer, out.vp8, 0);
   dc_video_mixer_get_stats (mixer, &stats);
   dc_video_mixer_free (mixer);
 
@@ -423,7 +423,7 @@ test_release_keeps_other_codec (void)
   start (mixer);
   g_assert_true (wait_frames (&out, out.h264, 10));
 
-  dc_video_mixer_release_codec (mixer, out.h264);
+  dc_video_mixer_release_codec (mixer, out.h264, 0);
   guint h264_frames = stream_get (&out, out.h264).frames;
   g_assert_true (wait_frames (&out, out.h264, h264_frames + 5)); /* one user left: still on */
 
@@ -432,7 +432,7 @@ test_release_keeps_other_codec (void)
   g_mutex_unlock (&out.lock);
   g_usleep (200 * 1000);
   gint64 before = g_get_monotonic_time ();
-  dc_video_mixer_release_codec (mixer, out.h264);
+  dc_video_mixer_release_codec (mixer, out.h264, 0);
   gint64 took = g_get_monotonic_time () - before;
   g_mutex_lock (&out.lock);
   out.streams[1].released = TRUE;
@@ -444,8 +444,8 @@ test_release_keeps_other_codec (void)
   dc_video_mixer_get_stats (mixer, &stats);
   g_assert_cmpuint (stats.encoders_running, ==, 1);
   DcVideoEncoderStats unused;
-  g_assert_false (dc_video_mixer_get_encoder_stats (mixer, out.h264, &unused));
-  dc_video_mixer_release_codec (mixer, out.vp8);
+  g_assert_false (dc_video_mixer_get_encoder_stats (mixer, out.h264, 0, &unused));
+  dc_video_mixer_release_codec (mixer, out.vp8, 0);
   dc_video_mixer_free (mixer);
   g_test_message ("release took %" G_GINT64_FORMAT " us; largest VP8 gap %" G_GINT64_FORMAT
                   " us", took, out.streams[0].max_gap_us);
@@ -499,7 +499,7 @@ test_keyframe_per_codec (void)
       const DcVideoCodec *asked = order[round];
       stream_mark (&out, out.vp8);
       stream_mark (&out, out.h264);
-      dc_video_mixer_request_keyframe (mixer, asked);
+      dc_video_mixer_request_keyframe (mixer, asked, 0);
       int vp8 = keyframe_after (&out, out.vp8), h264 = keyframe_after (&out, out.h264);
       g_test_message ("asked %s: first keyframe after %d (vp8), %d (h264) frames",
                       asked ? asked->name : "all", vp8, h264);
@@ -508,12 +508,12 @@ test_keyframe_per_codec (void)
       g_usleep (350 * 1000); /* the next request is not coalesced with this one */
     }
   DcVideoEncoderStats vp8, h264;
-  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.vp8, &vp8));
-  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.h264, &h264));
+  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.vp8, 0, &vp8));
+  g_assert_true (dc_video_mixer_get_encoder_stats (mixer, out.h264, 0, &h264));
   g_assert_cmpuint (vp8.keyframes_forced, ==, 2);
   g_assert_cmpuint (h264.keyframes_forced, ==, 2);
-  dc_video_mixer_release_codec (mixer, out.h264);
-  dc_video_mixer_release_codec (mixer, out.vp8);
+  dc_video_mixer_release_codec (mixer, out.h264, 0);
+  dc_video_mixer_release_codec (mixer, out.vp8, 0);
   dc_video_mixer_free (mixer);
   output_clear (&out);
 }
@@ -568,7 +568,7 @@ test_use_release_cycles (void)
   /* One cycle first, so GStreamer's lasting threads (task pool, x264's) exist already. */
   use (mixer, out.h264);
   g_assert_true (wait_frames (&out, out.h264, 3));
-  dc_video_mixer_release_codec (mixer, out.h264);
+  dc_video_mixer_release_codec (mixer, out.h264, 0);
   g_usleep (100 * 1000);
   int threads = count_threads ();
   g_autoptr (GstTracer) tracer = leaks_tracer ();
@@ -584,7 +584,7 @@ test_use_release_cycles (void)
       guint frames = stream_get (&out, out.h264).frames;
       if (i % 4 == 0) /* some cycles stream a while, the others stop at once */
         g_assert_true (wait_frames (&out, out.h264, frames + 3));
-      dc_video_mixer_release_codec (mixer, out.h264);
+      dc_video_mixer_release_codec (mixer, out.h264, 0);
     }
   g_usleep (200 * 1000);
   int threads_after = count_threads ();
@@ -609,7 +609,7 @@ test_use_release_cycles (void)
   else
     g_test_message ("no leaks tracer: elements not counted");
   g_assert_cmpint (stream_get (&out, out.vp8).max_gap_us, <, 3 * PERIOD_US);
-  dc_video_mixer_release_codec (mixer, out.vp8);
+  dc_video_mixer_release_codec (mixer, out.vp8, 0);
   dc_video_mixer_free (mixer);
   output_clear (&out);
 }
