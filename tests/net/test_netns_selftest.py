@@ -222,8 +222,7 @@ class NetLabSelfTest(unittest.TestCase):
         self.assertTrue(set(info["names"]) <= set(netns.list_namespaces()))
         time.sleep(0.2)
         self.assertFalse(gone(info["pids"][2]), "the process started without pdeathsig ended")
-        removed = netns.remove_stale()
-        self.assertTrue(set(info["names"]) <= set(removed), removed)
+        netns.remove_stale()  # a parallel run's remove_stale() may have taken some already
         self.assert_nothing_left(info["names"], info["pids"])
         say("SIGKILL: the next start removed %s and the process left inside"
             % ", ".join(info["names"]))
