@@ -326,6 +326,17 @@ dc_engine_media_stop (DcEngine *self)
 /* --- getters --- */
 
 void
+dc_engine_take_gap_windows (DcEngine *self, double *video_gap_ms, double *audio_gap_ms)
+{
+  g_return_if_fail (DC_IS_ENGINE (self));
+  gint64 now = g_get_monotonic_time ();
+  g_mutex_lock (&self->lock);
+  *video_gap_ms = dc_gap_stats_take_window (&self->video_gaps, now);
+  *audio_gap_ms = dc_gap_stats_take_window (&self->audio_gaps, now);
+  g_mutex_unlock (&self->lock);
+}
+
+void
 dc_engine_get_media_stats (DcEngine *self, DcEngineMediaStats *out)
 {
   g_return_if_fail (DC_IS_ENGINE (self) && out != NULL);

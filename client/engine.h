@@ -114,6 +114,8 @@ gint64 dc_engine_get_joined_time (DcEngine *self);
 GPtrArray *dc_engine_get_layout (DcEngine *self, const char **kind, int *width, int *height);
 
 void dc_engine_get_media_stats (DcEngine *self, DcEngineMediaStats *out);
+/* The longest video and audio gaps since the last call (ms), and a new window. */
+void dc_engine_take_gap_windows (DcEngine *self, double *video_gap_ms, double *audio_gap_ms);
 /* The last decoded frame (video/x-raw,format=RGB), or NULL. */
 GstSample *dc_engine_dup_last_frame (DcEngine *self);
 /* Copies up to max_samples of the newest received audio (48 kHz mono F32); returns how many. */

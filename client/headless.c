@@ -99,8 +99,9 @@ on_timeline_tick (gpointer user_data)
   g_autoptr (GstSample) sample = dc_engine_dup_last_frame (run->engine);
   g_autoptr (GHashTable) colours = sample_tiles (run, sample);
   g_autoptr (GHashTable) probes = measure_probes (run, TIMELINE_PROBE_WINDOW_S);
-  dc_report_add_timeline (run->report, seconds_since_join (run), colours, probes,
-                          stats.video_frames, stats.audio_samples);
+  DcReportCounters counters = { stats.video_frames, stats.audio_samples, 0, 0 };
+  dc_engine_take_gap_windows (run->engine, &counters.video_gap_ms, &counters.audio_gap_ms);
+  dc_report_add_timeline (run->report, seconds_since_join (run), colours, probes, &counters);
   return G_SOURCE_CONTINUE;
 }
 

@@ -131,8 +131,11 @@ dc_gap_stats_add (DcGapStats *stats, gint64 time_us)
 {
   if (stats->count == 0)
     stats->first_us = time_us;
-  else if (time_us - stats->last_us > stats->max_gap_us)
-    stats->max_gap_us = time_us - stats->last_us;
+  else
+    {
+      stats->max_gap_us = MAX (stats->max_gap_us, time_us - stats->last_us);
+      stats->window_max_gap_us = MAX (stats->window_max_gap_us, time_us - stats->last_us);
+    }
   stats->last_us = time_us;
   stats->count++;
 }
@@ -141,6 +144,16 @@ double
 dc_gap_stats_max_gap_ms (const DcGapStats *stats)
 {
   return stats->max_gap_us / 1000.0;
+}
+
+double
+dc_gap_stats_take_window (DcGapStats *stats, gint64 now_us)
+{
+  if (stats->count == 0)
+    return 0.0;
+  gint64 gap = MAX (stats->window_max_gap_us, now_us - stats->last_us);
+  stats->window_max_gap_us = 0;
+  return gap / 1000.0;
 }
 
 double

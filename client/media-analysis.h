@@ -41,6 +41,7 @@ typedef struct
   gint64 first_us;
   gint64 last_us;
   gint64 max_gap_us;
+  gint64 window_max_gap_us; /* since the last dc_gap_stats_take_window */
 } DcGapStats;
 
 void dc_gap_stats_init (DcGapStats *stats);
@@ -48,6 +49,9 @@ void dc_gap_stats_add (DcGapStats *stats, gint64 time_us);
 double dc_gap_stats_max_gap_ms (const DcGapStats *stats);
 /* Milliseconds since the last arrival, or -1 when nothing arrived yet. */
 double dc_gap_stats_age_ms (const DcGapStats *stats, gint64 now_us);
+/* The longest gap since the last call, the one still open at now_us included (ms; 0 before the
+ * first arrival), and a new window. */
+double dc_gap_stats_take_window (DcGapStats *stats, gint64 now_us);
 
 /* Keeps the most recent capacity samples. */
 typedef struct

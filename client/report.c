@@ -170,7 +170,7 @@ dc_report_set_network (DcReport *r, const DcReportNetwork *n)
 
 void
 dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, GHashTable *probes,
-                        guint64 frames, guint64 audio_samples)
+                        const DcReportCounters *counters)
 {
   JsonObject *point = json_object_new ();
   JsonObject *colours = json_object_new ();
@@ -194,8 +194,10 @@ dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, GHashTable *pr
         json_object_set_double_member (levels, key, round_to (*(double *)value, 0.1));
       json_object_set_object_member (point, "probes", levels);
     }
-  json_object_set_int_member (point, "frames", (gint64)frames);
-  json_object_set_int_member (point, "audio_samples", (gint64)audio_samples);
+  json_object_set_int_member (point, "frames", (gint64) counters->frames);
+  json_object_set_int_member (point, "audio_samples", (gint64) counters->audio_samples);
+  json_object_set_double_member (point, "video_gap_ms", round_to (counters->video_gap_ms, 0.1));
+  json_object_set_double_member (point, "audio_gap_ms", round_to (counters->audio_gap_ms, 0.1));
   json_array_add_object_element (r->timeline, point);
 }
 

@@ -49,8 +49,14 @@ void dc_report_add_tile (DcReport *report, const char *site, int x, int y, int w
 void dc_report_set_network (DcReport *report, const DcReportNetwork *network);
 /* tiles: site id -> "RRGGBB"; probes: frequency text -> level (double*); neither consumed,
  * either may be NULL. */
+typedef struct
+{
+  guint64 frames, audio_samples;     /* received so far */
+  double video_gap_ms, audio_gap_ms; /* the longest gap since the previous point */
+} DcReportCounters;
+
 void dc_report_add_timeline (DcReport *report, double t, GHashTable *tiles, GHashTable *probes,
-                             guint64 frames, guint64 audio_samples);
+                             const DcReportCounters *counters);
 /* site and reason may be NULL. */
 void dc_report_add_event (DcReport *report, double t, const char *type, const char *site,
                           const char *reason);

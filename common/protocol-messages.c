@@ -3,6 +3,8 @@
 
 #include "protocol-messages.h"
 
+#include <math.h>
+
 static JsonArray *
 site_array_new (const DcSiteEntry *sites, guint n_sites)
 {
@@ -126,6 +128,13 @@ site_states_array_new (const DcStateView *state)
       json_object_set_boolean_member (item, "dialable", site->dialable);
       json_object_set_string_member (item, "call", site->call ? site->call : "none");
       json_object_set_boolean_member (item, "on_hold", site->on_hold);
+      if (site->link)
+        {
+          json_object_set_int_member (item, "tier", site->tier);
+          json_object_set_double_member (item, "loss_pct", round (site->loss_pct * 10) / 10);
+          json_object_set_double_member (item, "rtt_ms", round (site->rtt_ms));
+          json_object_set_double_member (item, "jitter_ms", round (site->jitter_ms * 10) / 10);
+        }
       json_array_add_object_element (array, item);
     }
   return array;

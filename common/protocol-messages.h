@@ -36,6 +36,11 @@ typedef struct
   gboolean dialable;  /* the gateway can call its room system */
   const char *call;   /* "none", "calling", "failed" */
   gboolean on_hold;   /* a SIP hall put its call on hold */
+  /* Its link, while present: the composition's tier it receives (0 the best) and what its
+   * receiver last reported; link FALSE leaves them out. */
+  gboolean link;
+  int tier;
+  double loss_pct, rtt_ms, jitter_ms;
 } DcSiteStateEntry;
 
 typedef struct

@@ -96,6 +96,10 @@ static const FieldSpec site_state_fields[] = {
   F_STR ("call", OPT, SHORT_STRING_MAX),
   F_BOOL ("dialable", OPT),
   F_BOOL ("on_hold", OPT),
+  F_INT ("tier", OPT, 0, 16),
+  F_NUM ("loss_pct", OPT),
+  F_NUM ("rtt_ms", OPT),
+  F_NUM ("jitter_ms", OPT),
   F_END,
 };
 

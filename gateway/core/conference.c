@@ -12,6 +12,7 @@ typedef struct
   DcCallState call;
   gboolean on_hold;
   gint64 hold_changed_at;
+  DcSiteLink link;
 } SiteState;
 
 struct DcConference
@@ -152,6 +153,7 @@ dc_conference_set_present (DcConference *conference, guint slot, gboolean presen
   site->presence = present ? DC_PRESENCE_PRESENT : DC_PRESENCE_LEFT;
   site->on_hold = FALSE;
   site->hold_changed_at = 0;
+  site->link = (DcSiteLink) { 0 };
   record (conference, present ? DC_ATTENDANCE_JOINED : DC_ATTENDANCE_LEFT, slot, NULL);
   if (present)
     {
@@ -713,4 +715,21 @@ dc_conference_is_on_hold (const DcConference *conference, guint slot)
 {
   g_return_val_if_fail (slot < conference->n_sites, FALSE);
   return conference->sites[slot].on_hold;
+}
+
+gboolean
+dc_conference_set_link (DcConference *conference, guint slot, const DcSiteLink *link)
+{
+  g_return_val_if_fail (slot < conference->n_sites && link != NULL, FALSE);
+  DcSiteLink *old = &conference->sites[slot].link;
+  gboolean changed = old->known != link->known || old->tier != link->tier;
+  *old = *link;
+  return changed;
+}
+
+const DcSiteLink *
+dc_conference_get_link (const DcConference *conference, guint slot)
+{
+  g_return_val_if_fail (slot < conference->n_sites, NULL);
+  return &conference->sites[slot].link;
 }

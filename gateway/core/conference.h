@@ -118,6 +118,18 @@ gboolean dc_conference_is_dialable (const DcConference *conference, guint slot);
 void dc_conference_set_on_hold (DcConference *conference, guint slot, gboolean on_hold,
                                 gint64 now_us);
 gboolean dc_conference_is_on_hold (const DcConference *conference, guint slot);
+
+/* A present hall's link as the gateway measures it (gateway-links.c); cleared when it leaves. */
+typedef struct
+{
+  gboolean known;
+  guint tier;
+  double loss_pct, rtt_ms, jitter_ms;
+} DcSiteLink;
+
+/* TRUE when the tier changed (worth a state message at once). */
+gboolean dc_conference_set_link (DcConference *conference, guint slot, const DcSiteLink *link);
+const DcSiteLink *dc_conference_get_link (const DcConference *conference, guint slot);
 /* When the hall last went on or off hold (0: never); media takes a moment to come back. */
 gint64 dc_conference_get_hold_changed_at (const DcConference *conference, guint slot);
 void dc_conference_set_call_state (DcConference *conference, guint slot, DcCallState state);

@@ -71,7 +71,9 @@ dc_meeting_state_new (const DcConference *conference, gint64 now_us)
   guint n_sites = dc_conference_get_n_sites (conference);
   DcSiteStateEntry sites[DC_LAYOUT_MAX_SLOTS];
   for (guint slot = 0; slot < n_sites; slot++)
-    sites[slot] = (DcSiteStateEntry) {
+    {
+      const DcSiteLink *link = dc_conference_get_link (conference, slot);
+      sites[slot] = (DcSiteStateEntry) {
       .id = slot_id (conference, slot),
       .present = dc_conference_get_presence (conference, slot) == DC_PRESENCE_PRESENT,
       .muted = dc_conference_is_muted (conference, slot),
@@ -80,7 +82,13 @@ dc_meeting_state_new (const DcConference *conference, gint64 now_us)
       .dialable = dc_conference_is_dialable (conference, slot),
       .call = dc_call_state_to_string (dc_conference_get_call_state (conference, slot)),
       .on_hold = dc_conference_is_on_hold (conference, slot),
+      .link = link->known,
+      .tier = (int) link->tier,
+      .loss_pct = link->loss_pct,
+      .rtt_ms = link->rtt_ms,
+      .jitter_ms = link->jitter_ms,
     };
+    }
 
   DcStateView state = {
     .locked = dc_conference_is_locked (conference),

@@ -7,6 +7,8 @@
 #include "gateway-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_links_debug);
+
+#define LINK_STATE_EVERY 10 /* ticks (seconds) between state messages that only carry figures */
 #define GST_CAT_DEFAULT dc_links_debug
 
 gboolean
@@ -89,6 +91,7 @@ void
 dc_gateway_links_tick (DcGateway *gateway)
 {
   gint64 now = g_get_monotonic_time ();
+  gboolean changed = FALSE;
   for (guint slot = 0; slot < gateway->n_sites; slot++)
     {
       DcSite *site = dc_roster_get_site (gateway->roster, slot);
@@ -105,7 +108,14 @@ dc_gateway_links_tick (DcGateway *gateway)
       guint tier = stats.have_report ? dc_link_tier_report (&v->link, stats.fraction_lost, now)
                                      : dc_link_tier_no_report (&v->link, now);
       start_move (gateway, v, site, tier);
+      DcSiteLink link = { .known = TRUE, .tier = dc_gateway_links_get_tier (gateway, slot),
+                          .loss_pct = v->link.fraction_lost * 100.0, .rtt_ms = stats.rtt_ms,
+                          .jitter_ms = stats.jitter_ms };
+      changed |= dc_conference_set_link (gateway->conference, slot, &link);
     }
+  /* A new tier is told at once; the figures ride along, and every ten seconds anyway. */
+  if (changed || ++gateway->link_ticks % LINK_STATE_EVERY == 0)
+    dc_gateway_state_changed (gateway);
 }
 
 guint

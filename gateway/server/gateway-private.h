@@ -39,6 +39,7 @@ struct DcGateway
   /* each slot's encoder uses, tier and link (gateway-links.c) */
   DcSlotVideo slot_video[DC_LAYOUT_MAX_SLOTS];
   guint tier_bitrate_kbps[DC_VIDEO_TIERS_MAX];
+  guint64 link_ticks;
   guint watchdog_id;
   guint tick_id;
   guint64 ticks;

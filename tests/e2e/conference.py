@@ -86,13 +86,14 @@ class Conference:
         self.process = None
         self.log_path = os.path.join(self.dir, "gateway.log")
 
-    def start(self, env=None):
+    def start(self, env=None, popen=subprocess.Popen):
+        """popen: how to start it (a network namespace's popen, say)."""
         log = open(self.log_path, "w")
         full_env = dict(os.environ)
         full_env.setdefault("GST_DEBUG", "dc-*:4")
         full_env.update(env or {})
-        self.process = subprocess.Popen([self.gateway_exe, "--config", self.config],
-                                        stdout=log, stderr=subprocess.STDOUT, env=full_env)
+        self.process = popen([self.gateway_exe, "--config", self.config],
+                             stdout=log, stderr=subprocess.STDOUT, env=full_env)
         deadline = time.time() + 20
         while time.time() < deadline:
             if self.process.poll() is not None:
@@ -124,13 +125,15 @@ class Conference:
 
 
 def start_site(client, conference, index, duration, report=None, snapshot=None, token=None,
-               extra=(), volume=None):
+               extra=(), volume=None, popen=subprocess.Popen, url=None, address="127.0.0.1"):
+    """url and address: where the hall reaches the gateway and its own ICE address (a hall in
+    a network namespace of its own); popen: how to start it there."""
     site_id, _, _, tone, colour = SITES[index]
     probes = ",".join(str(s[3]) for s in SITES)
-    args = [client, "--headless", "--server", conference.url, "--site", site_id,
+    args = [client, "--headless", "--server", url or conference.url, "--site", site_id,
             "--token-file", token or conference.tokens[site_id], "--test-tone", str(tone),
             "--test-color", colour, "--duration", str(duration), "--probe-tones", probes,
-            "--ice-address", "127.0.0.1", *extra]
+            "--ice-address", address, *extra]
     if volume is not None:
         args += ["--test-volume", str(volume)]
     if report:
@@ -139,7 +142,7 @@ def start_site(client, conference, index, duration, report=None, snapshot=None, 
         args += ["--snapshot", snapshot]
     log_path = os.path.join(conference.dir, f"client-{site_id}-{time.time():.0f}.log")
     with open(log_path, "w") as log:
-        return subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        return popen(args, stdout=log, stderr=subprocess.STDOUT)
 
 
 def send_garbage(ports, packets_per_port=20, seconds=4.0):

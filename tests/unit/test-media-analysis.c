@@ -173,6 +173,13 @@ test_gap_stats (void)
   g_assert_cmpuint (s.count, ==, 42);
   g_assert_cmpfloat_with_epsilon (dc_gap_stats_max_gap_ms (&s), 400.0, 1e-9);
   g_assert_cmpfloat_with_epsilon (dc_gap_stats_age_ms (&s, t + 250000), 250.0, 1e-9);
+  /* Windows: the stall in the first one; the next holds only the frame spacing, and one still
+   * open when the window is taken counts too. */
+  g_assert_cmpfloat_with_epsilon (dc_gap_stats_take_window (&s, t + 1000), 400.0, 1e-9);
+  for (int i = 0; i < 5; i++)
+    dc_gap_stats_add (&s, t += 66667);
+  g_assert_cmpfloat_with_epsilon (dc_gap_stats_take_window (&s, t + 1000), 66.667, 1e-9);
+  g_assert_cmpfloat_with_epsilon (dc_gap_stats_take_window (&s, t + 900000), 900.0, 1e-9);
 }
 
 static void
