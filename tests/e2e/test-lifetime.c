@@ -3,6 +3,8 @@
  * mid-conference exits cleanly (under the sanitizers, any use after free would fail it).
  *
  * Usage: test-lifetime PATH-TO-diemcau-gateway (or DIEMCAU_GATEWAY in the environment). */
+#include <string.h>
+
 #include "gateway-fixture.h"
 #include "ws-client.h"
 
@@ -102,6 +104,21 @@ join (DcGatewayFixture *gateway, const char *site)
   return client;
 }
 
+/* A stop that fails says why: the end of the gateway's own output (a sanitizer report, the
+ * stop statistics, or nothing when it hung). */
+static void
+assert_clean_stop (DcGatewayFixture *gateway)
+{
+  int status = dc_gateway_fixture_stop (gateway);
+  if (status != 0)
+    {
+      const char *log = dc_gateway_fixture_log (gateway);
+      gsize length = strlen (log);
+      g_test_message ("gateway output, last part:\n%s", log + (length > 6000 ? length - 6000 : 0));
+    }
+  g_assert_cmpint (status, ==, 0);
+}
+
 static void
 join_and_leave (DcGatewayFixture *gateway, const char *site)
 {
@@ -146,7 +163,7 @@ test_join_leave_cycles (gconstpointer data)
   g_assert_cmpint (after.eventfds, <=, base.eventfds + EVENTFD_SLACK);
   g_assert_cmpint (after.threads, <=, base.threads + 2);
   g_assert_true (dc_gateway_fixture_is_running (gateway));
-  g_assert_cmpint (dc_gateway_fixture_stop (gateway), ==, 0);
+  assert_clean_stop (gateway);
 }
 
 /* Ten sites with running pipelines (ICE gathering, offers out) when the gateway is told to stop:
@@ -161,7 +178,7 @@ test_stop_mid_conference (gconstpointer data)
   WsClient *clients[DC_FIXTURE_N_SITES];
   for (guint i = 0; i < DC_FIXTURE_N_SITES; i++)
     clients[i] = join (gateway, dc_fixture_sites[i].id);
-  g_assert_cmpint (dc_gateway_fixture_stop (gateway), ==, 0);
+  assert_clean_stop (gateway);
   for (guint i = 0; i < DC_FIXTURE_N_SITES; i++)
     {
       ws_client_wait_closed (clients[i]);
