@@ -128,9 +128,14 @@ on_peer_answer (GstPromise *promise, gpointer data)
   Link *link = data;
   const GstStructure *reply = gst_promise_get_reply (promise);
   GstWebRTCSessionDescription *answer = NULL;
-  gst_structure_get (reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, NULL);
+  g_autoptr (GError) error = NULL;
+  if (reply != NULL)
+    gst_structure_get (reply, "answer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &answer, NULL);
+  if (answer == NULL && reply != NULL && gst_structure_has_field (reply, "error"))
+    gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL);
   gst_promise_unref (promise);
-  g_assert_nonnull (answer);
+  if (answer == NULL)
+    g_error ("the peer made no answer: %s", error ? error->message : "no reply");
   g_signal_emit_by_name (link->peer, "set-local-description", answer, NULL);
   char *sdp = gst_sdp_message_as_text (answer->sdp);
   gst_webrtc_session_description_free (answer);
