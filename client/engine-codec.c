@@ -7,8 +7,10 @@ static const DcClientVideoCodec client_video_codecs[] = {
     .name = "vp8",
     .encoding_name = "VP8",
     .media_line = DC_MEDIA_VIDEO_VP8,
-    .encoder = "vp8enc deadline=1 cpu-used=16 target-bitrate=%d000 keyframe-max-dist=%d "
-               "error-resilient=partitions",
+    .encoder = "vp8enc name=camenc deadline=1 cpu-used=16 target-bitrate=%d000 "
+               "keyframe-max-dist=%d error-resilient=partitions max-intra-bitrate=300",
+    .bitrate_property = "target-bitrate",
+    .bitrate_unit = 1,
     .payloader = "rtpvp8pay picture-id-mode=15-bit pt=%d",
     .payload_type = DC_VP8_PAYLOAD_TYPE,
     .depayloader = "rtpvp8depay request-keyframe=true wait-for-keyframe=true",
@@ -19,8 +21,10 @@ static const DcClientVideoCodec client_video_codecs[] = {
     .name = "h264",
     .encoding_name = "H264",
     .media_line = DC_MEDIA_VIDEO_H264,
-    .encoder = "x264enc tune=zerolatency speed-preset=ultrafast bitrate=%d key-int-max=%d "
-               "threads=1 aud=false ! video/x-h264,profile=constrained-baseline",
+    .encoder = "x264enc name=camenc tune=zerolatency speed-preset=ultrafast bitrate=%d "
+               "key-int-max=%d threads=1 aud=false ! video/x-h264,profile=constrained-baseline",
+    .bitrate_property = "bitrate",
+    .bitrate_unit = 1000,
     .payloader = "rtph264pay config-interval=-1 aggregate-mode=zero-latency pt=%d",
     .payload_type = DC_H264_PAYLOAD_TYPE,
     .depayloader = "rtph264depay request-keyframe=true wait-for-keyframe=true",

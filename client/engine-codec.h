@@ -13,7 +13,10 @@ typedef struct
   const char *name;          /* as join lists it: "vp8", "h264" */
   const char *encoding_name; /* RTP: "VP8", "H264" */
   DcMediaLine media_line;
-  const char *encoder;       /* gst_parse text; %d = bitrate in kbit/s, %d = keyframe distance */
+  const char *encoder;       /* gst_parse text naming the encoder "camenc"; %d = bitrate in
+                              * kbit/s, %d = keyframe distance */
+  const char *bitrate_property; /* the encoder's, changeable while it runs */
+  guint bitrate_unit;        /* bit/s per unit of that property */
   const char *payloader;     /* gst_parse text; %d = payload type */
   guint payload_type;
   const char *depayloader;   /* with request-keyframe and wait-for-keyframe set */

@@ -18,7 +18,10 @@ static char *
 video_send_description (DcEngine *self)
 {
   g_autofree char *source = NULL;
-  if (self->use_test_color)
+  if (self->test_pattern)
+    source = g_strdup_printf ("videotestsrc name=camsrc is-live=true pattern=%s",
+                              self->test_pattern);
+  else if (self->use_test_color)
     source = g_strdup_printf ("videotestsrc name=camsrc is-live=true pattern=solid-color "
                               "foreground-color=0x%08x",
                               0xff000000u | self->test_color);
@@ -33,7 +36,7 @@ video_send_description (DcEngine *self)
                               "videoconvert ! fakesink name=preview sync=false";
   /* Modest bitrate and a keyframe every ~4 s; losses are repaired by PLI, not by the interval. */
   const DcClientVideoCodec *codec = self->video_codec;
-  int kbps = MAX (150, self->width * self->height * self->fps / 3000);
+  int kbps = dc_engine_default_kbps (self);
   g_autofree char *encoder = g_strdup_printf (codec->encoder, kbps, 60);
   g_autoptr (GstCaps) rtp_caps = dc_media_rtp_caps_new (codec->media_line);
   g_autofree char *setter = dc_media_payload_caps_setter (rtp_caps);
@@ -41,7 +44,8 @@ video_send_description (DcEngine *self)
   g_autofree char *payloader
       = setter ? g_strdup_printf ("%s ! %s", payload, setter) : g_strdup (payload);
   return g_strdup_printf ("%s ! videoconvert name=camconv ! videoscale ! videorate ! "
-                          "video/x-raw,width=%d,height=%d,framerate=%d/1 ! "
+                          "capsfilter name=camcaps caps=video/x-raw,width=%d,height=%d,"
+                          "framerate=%d/1 ! "
                           "videobalance name=camblank ! videoconvert ! tee name=camtee ! "
                           "queue max-size-buffers=2 leaky=downstream ! %s ! %s %s",
                           source, self->width, self->height, self->fps, encoder, payloader,
@@ -323,6 +327,47 @@ dc_engine_media_stop (DcEngine *self)
   self->webrtc = NULL; /* owned by the pipeline */
 }
 
+/* --- what the gateway asks the camera to send (send-limits) --- */
+
+int
+dc_engine_default_kbps (DcEngine *self)
+{
+  return MAX (150, self->width * self->height * self->fps / 3000);
+}
+
+/* Within both the hall's own size and the gateway's limits, 16:9 kept by the smaller scale,
+ * even sizes. The encoder re-initialises at the new size (a keyframe) and its rate follows. */
+void
+dc_engine_media_apply_send_limits (DcEngine *self, int max_width, int max_height, int max_kbps)
+{
+  if (self->pipeline == NULL || dc_engine_get_load (self) != NULL)
+    return;
+  double scale = MIN (1.0, MIN ((double) max_width / self->width,
+                                (double) max_height / self->height));
+  int width = MAX (16, (int) (self->width * scale) & ~1);
+  int height = MAX (16, (int) (self->height * scale) & ~1);
+  int kbps = MIN (max_kbps, dc_engine_default_kbps (self));
+  g_autoptr (GstElement) caps = gst_bin_get_by_name (GST_BIN (self->pipeline), "camcaps");
+  g_autoptr (GstElement) encoder = gst_bin_get_by_name (GST_BIN (self->pipeline), "camenc");
+  if (caps == NULL || encoder == NULL)
+    return;
+  if (width != self->send_width || height != self->send_height)
+    {
+      g_autoptr (GstCaps) filter
+          = gst_caps_new_simple ("video/x-raw", "width", G_TYPE_INT, width, "height", G_TYPE_INT,
+                                 height, "framerate", GST_TYPE_FRACTION, self->fps, 1, NULL);
+      g_object_set (caps, "caps", filter, NULL);
+    }
+  if (kbps != self->send_kbps)
+    g_object_set (encoder, self->video_codec->bitrate_property,
+                  (guint) (kbps * 1000 / self->video_codec->bitrate_unit), NULL);
+  GST_INFO ("sending %dx%d at %d kbit/s (the gateway asks at most %dx%d, %d kbit/s)", width,
+            height, kbps, max_width, max_height, max_kbps);
+  self->send_width = width;
+  self->send_height = height;
+  self->send_kbps = kbps;
+}
+
 /* --- getters --- */
 
 void
@@ -382,7 +427,14 @@ read_stats_entry (GQuark field, const GValue *value, gpointer user_data)
     return TRUE;
   GST_LOG ("stats %" GST_PTR_FORMAT, s);
 
-  if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+  if (type == GST_WEBRTC_STATS_OUTBOUND_RTP
+      && g_strcmp0 (gst_structure_get_string (s, "kind"), "video") == 0)
+    {
+      guint64 sent = 0;
+      if (gst_structure_get_uint64 (s, "bytes-sent", &sent))
+        out->video_bytes_sent += sent;
+    }
+  else if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
     {
       double rtt;
       if (gst_structure_get_double (s, "round-trip-time", &rtt))
@@ -414,6 +466,9 @@ dc_engine_get_network_stats (DcEngine *self, DcEngineNetworkStats *out)
   g_return_val_if_fail (DC_IS_ENGINE (self) && out != NULL, FALSE);
   memset (out, 0, sizeof *out);
   out->rtt_ms = -1.0;
+  out->send_width = self->send_width;
+  out->send_height = self->send_height;
+  out->send_kbps = self->send_kbps;
   if (self->webrtc == NULL)
     return FALSE;
 

@@ -43,8 +43,10 @@ struct _DcEngine
   double test_tone_volume;
   gboolean use_test_color;
   guint32 test_color;
+  char *test_pattern;
   int width, height, fps;
   const DcClientVideoCodec *video_codec; /* what the hall sends and asks to receive */
+  int send_width, send_height, send_kbps;  /* what the camera sends now (send-limits) */
   GStrv ice_addresses;
 
   DcSignalingClient *signaling;
@@ -104,6 +106,10 @@ gboolean dc_engine_controls_bus_message (DcEngine *self, GstMessage *message);
 /* Receive-branch descriptions (the window adds playback and display to the measuring ones). */
 char *dc_engine_controls_receive_description (DcEngine *self, const char *media,
                                               const GstCaps *caps);
+/* engine-media.c */
+int dc_engine_default_kbps (DcEngine *self);
+void dc_engine_media_apply_send_limits (DcEngine *self, int max_width, int max_height,
+                                        int max_kbps);
 /* Adds the supplied display sinks to a receive or preview branch. */
 void dc_engine_controls_attach_sinks (DcEngine *self, GstElement *bin, const char *media);
 

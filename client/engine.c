@@ -467,6 +467,11 @@ on_signaling_message (DcSignalingClient *client, gpointer data, DcEngine *self)
       g_signal_emit (self, signals[SIG_BYE], 0, dc_message_get_string (msg, "reason"));
       finish (self, DC_ENGINE_STATE_CLOSED, NULL, dc_message_get_string (msg, "reason"));
       break;
+    case DC_MSG_SEND_LIMITS:
+      dc_engine_media_apply_send_limits (self, dc_message_get_int (msg, "max_width", 0),
+                                         dc_message_get_int (msg, "max_height", 0),
+                                         dc_message_get_int (msg, "max_kbps", 0));
+      break;
     case DC_MSG_STATE:
     case DC_MSG_FLOOR_TIMER:
     case DC_MSG_ATTENDANCE:
@@ -645,6 +650,7 @@ dc_engine_finalize (GObject *object)
   g_mutex_clear (&self->lock);
   g_free (self->server_url);
   g_free (self->site);
+  g_free (self->test_pattern);
   g_free (self->token);
   g_strfreev (self->ice_addresses);
   g_free (self->error);
@@ -726,9 +732,13 @@ dc_engine_new (const DcEngineConfig *config)
   self->test_tone_volume = config->test_tone_volume > 0 ? config->test_tone_volume : 0.3;
   self->use_test_color = config->use_test_color;
   self->test_color = config->test_color & 0xffffff;
+  self->test_pattern = g_strdup (config->test_pattern);
   self->width = config->width > 0 ? config->width : 320;
   self->height = config->height > 0 ? config->height : 180;
   self->fps = config->fps > 0 ? config->fps : 15;
+  self->send_width = self->width;
+  self->send_height = self->height;
+  self->send_kbps = dc_engine_default_kbps (self);
   self->video_codec = dc_client_video_codec_find (config->video_codec);
   if (self->video_codec == NULL)
     self->video_codec = dc_client_video_codec_find (DC_CLIENT_VIDEO_CODEC_DEFAULT);

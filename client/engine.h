@@ -45,6 +45,8 @@ typedef struct
   double test_tone_volume;          /* its amplitude, 0..1; 0 = 0.3 */
   gboolean use_test_color;          /* send a solid colour instead of the camera */
   guint32 test_color;               /* 0xRRGGBB */
+  const char *test_pattern;         /* a videotestsrc pattern ("snow", "ball") instead of the
+                                     * camera; wins over test_color */
   int width, height, fps;           /* sent video; 0 = 320x180 at 15 fps */
   const char *video_codec;          /* "vp8" (NULL) or "h264": sent, and asked of the gateway */
   const char *const *ice_addresses; /* NULL = every interface; else only these */
@@ -78,6 +80,8 @@ typedef struct
   gint64 packets_lost; /* over all inbound streams */
   guint64 video_bytes_received;
   guint64 audio_bytes_received;
+  guint64 video_bytes_sent;
+  int send_width, send_height, send_kbps; /* what the camera is set to send (send-limits) */
 } DcEngineNetworkStats;
 
 #define DC_ENGINE_AUDIO_RATE 48000

@@ -23,6 +23,8 @@ typedef struct
   gint64 start_us;
   guint duration_timer;
   guint timeline_timer;
+  guint64 last_sent_bytes; /* the camera's bytes at the last timeline point */
+  gint64 last_sent_us;
   guint join_timer;
   DcCommandSchedule *commands;
   int exit_code;
@@ -99,8 +101,20 @@ on_timeline_tick (gpointer user_data)
   g_autoptr (GstSample) sample = dc_engine_dup_last_frame (run->engine);
   g_autoptr (GHashTable) colours = sample_tiles (run, sample);
   g_autoptr (GHashTable) probes = measure_probes (run, TIMELINE_PROBE_WINDOW_S);
-  DcReportCounters counters = { stats.video_frames, stats.audio_samples, 0, 0 };
+  DcReportCounters counters = { stats.video_frames, stats.audio_samples, 0, 0, -1.0, 0, 0 };
   dc_engine_take_gap_windows (run->engine, &counters.video_gap_ms, &counters.audio_gap_ms);
+  DcEngineNetworkStats net;
+  gint64 now = g_get_monotonic_time ();
+  if (dc_engine_get_network_stats (run->engine, &net))
+    {
+      if (run->last_sent_us > 0 && net.video_bytes_sent >= run->last_sent_bytes)
+        counters.sent_kbps = (net.video_bytes_sent - run->last_sent_bytes) * 8.0 * 1000.0
+                             / (double) (now - run->last_sent_us);
+      run->last_sent_bytes = net.video_bytes_sent;
+      run->last_sent_us = now;
+      counters.send_width = net.send_width;
+      counters.send_height = net.send_height;
+    }
   dc_report_add_timeline (run->report, seconds_since_join (run), colours, probes, &counters);
   return G_SOURCE_CONTINUE;
 }

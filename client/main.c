@@ -16,7 +16,7 @@ typedef struct
   gboolean headless;
   char *server, *site, *token_file;
   double test_tone, test_volume;
-  char *test_color, *video_size, *video_codec;
+  char *test_color, *test_pattern, *video_size, *video_codec;
   int fps;
   double duration;
   char *report, *snapshot, *probe_tones;
@@ -35,6 +35,7 @@ options_clear (Options *o)
   g_free (o->site);
   g_free (o->token_file);
   g_free (o->test_color);
+  g_free (o->test_pattern);
   g_free (o->video_size);
   g_free (o->video_codec);
   g_free (o->report);
@@ -61,6 +62,8 @@ make_context (Options *o)
       "Send a sine of this frequency instead of the microphone", "HZ" },
     { "test-volume", 0, 0, G_OPTION_ARG_DOUBLE, &o->test_volume,
       "Amplitude of the test tone, 0..1 (0.3)", "V" },
+    { "test-pattern", 0, 0, G_OPTION_ARG_STRING, &o->test_pattern,
+      "Send this videotestsrc pattern (snow, ball, ...) instead of the camera", "NAME" },
     { "test-color", 0, 0, G_OPTION_ARG_STRING, &o->test_color,
       "Send this solid colour instead of the camera", "RRGGBB" },
     { "video-size", 0, 0, G_OPTION_ARG_STRING, &o->video_size, "Sent video size (320x180)", "WxH" },
@@ -222,6 +225,7 @@ run (Options *o, GError **error)
   h.engine.test_tone_volume = o->test_volume;
   h.engine.fps = o->fps;
   h.engine.video_codec = o->video_codec;
+  h.engine.test_pattern = o->test_pattern;
   h.engine.ice_addresses = (const char *const *)o->ice_addresses;
   h.duration_s = o->duration;
   h.report_path = o->report;

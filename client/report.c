@@ -198,6 +198,13 @@ dc_report_add_timeline (DcReport *r, double t, GHashTable *tiles, GHashTable *pr
   json_object_set_int_member (point, "audio_samples", (gint64) counters->audio_samples);
   json_object_set_double_member (point, "video_gap_ms", round_to (counters->video_gap_ms, 0.1));
   json_object_set_double_member (point, "audio_gap_ms", round_to (counters->audio_gap_ms, 0.1));
+  if (counters->sent_kbps >= 0)
+    json_object_set_double_member (point, "sent_kbps", round_to (counters->sent_kbps, 0.1));
+  if (counters->send_height > 0)
+    {
+      json_object_set_int_member (point, "send_width", counters->send_width);
+      json_object_set_int_member (point, "send_height", counters->send_height);
+    }
   json_array_add_object_element (r->timeline, point);
 }
 

@@ -53,6 +53,8 @@ typedef struct
 {
   guint64 frames, audio_samples;     /* received so far */
   double video_gap_ms, audio_gap_ms; /* the longest gap since the previous point */
+  double sent_kbps;                  /* the camera's bitrate since the previous point; < 0 unknown */
+  int send_width, send_height;       /* what the camera is set to send */
 } DcReportCounters;
 
 void dc_report_add_timeline (DcReport *report, double t, GHashTable *tiles, GHashTable *probes,

@@ -170,6 +170,16 @@ dc_message_new_floor_timer (const char *site, const char *event, int remaining_s
 }
 
 char *
+dc_message_new_send_limits (int max_width, int max_height, int max_kbps)
+{
+  g_autoptr (JsonObject) body = json_object_new ();
+  json_object_set_int_member (body, "max_width", max_width);
+  json_object_set_int_member (body, "max_height", max_height);
+  json_object_set_int_member (body, "max_kbps", max_kbps);
+  return dc_message_serialize (DC_MSG_SEND_LIMITS, body);
+}
+
+char *
 dc_message_new_attendance (const char *csv)
 {
   g_return_val_if_fail (csv != NULL, NULL);

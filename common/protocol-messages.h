@@ -68,6 +68,7 @@ char *dc_message_new_layout (const char *kind, int width, int height, const DcTi
 char *dc_message_new_state (const DcStateView *state);
 char *dc_message_new_floor_timer (const char *site, const char *event, int remaining_s,
                                   const char *action);
+char *dc_message_new_send_limits (int max_width, int max_height, int max_kbps);
 char *dc_message_new_attendance (const char *csv);
 
 G_END_DECLS

@@ -195,6 +195,11 @@ static const MsgSpec msg_specs[] = {
       F_END }, NULL },
   [DC_MSG_ATTENDANCE] = { "attendance", FROM_GATEWAY,
     { F_STR ("csv", REQ, 0), F_END }, NULL },
+  [DC_MSG_SEND_LIMITS] = { "send-limits", FROM_GATEWAY,
+    { F_INT ("max_width", REQ, 16, 3840),
+      F_INT ("max_height", REQ, 16, 2160),
+      F_INT ("max_kbps", REQ, 50, 20000),
+      F_END }, NULL },
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (msg_specs) == DC_MSG_N_TYPES);
 /* clang-format on */

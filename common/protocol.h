@@ -55,6 +55,8 @@ typedef enum
   DC_MSG_FLOOR_TIMER, /* site:string event:string ("warning" "expired") remaining_s:int
                        * action:string ("mute" "signal") */
   DC_MSG_ATTENDANCE,  /* csv:string */
+  DC_MSG_SEND_LIMITS, /* max_width:int max_height:int max_kbps:int: what the site's camera
+                       * should be sent at for the tile it has now */
   DC_MSG_N_TYPES
 } DcMsgType;
 

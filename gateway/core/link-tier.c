@@ -19,13 +19,26 @@ tier_for_capacity (const DcLinkTier *link, double capacity_kbps)
   return link->n_tiers - 1;
 }
 
+void
+dc_link_tier_rtt (DcLinkTier *link, double rtt_ms)
+{
+  if (rtt_ms <= 0)
+    return;
+  if (link->min_rtt_ms == 0 || rtt_ms < link->min_rtt_ms)
+    link->min_rtt_ms = rtt_ms;
+  link->queue_delay_ms = rtt_ms - link->min_rtt_ms;
+}
+
 static void
 step_down (DcLinkTier *link, double fraction_lost, gint64 now_us)
 {
   /* A step up that brought loss back: the link is at its limit; wait longer next time. */
   if (link->last_up_us != 0 && now_us - link->last_up_us < DC_LINK_UP_TRIAL_S * G_USEC_PER_SEC)
-    link->up_hold_us = MIN (link->up_hold_us * 2, DC_LINK_UP_HOLD_MAX_S * G_USEC_PER_SEC);
-  double carried = link->bitrate_kbps[link->tier] * (1.0 - fraction_lost);
+    link->up_hold_us = MIN (link->up_hold_us * 3 / 2, DC_LINK_UP_HOLD_MAX_S * G_USEC_PER_SEC);
+  /* Queueing alone says the link is full, not by how much: one step. */
+  double carried = fraction_lost > DC_LINK_LOSS_DOWN
+                       ? link->bitrate_kbps[link->tier] * (1.0 - fraction_lost)
+                       : link->bitrate_kbps[link->tier];
   guint down = tier_for_capacity (link, carried);
   link->tier = MAX (down, MIN (link->tier + 1, link->n_tiers - 1));
 }
@@ -35,12 +48,16 @@ dc_link_tier_report (DcLinkTier *link, double fraction_lost, gint64 now_us)
 {
   link->fraction_lost = fraction_lost;
   link->last_report_us = now_us;
-  if (fraction_lost > DC_LINK_LOSS_DOWN)
+  gboolean was_lossy = link->lossy;
+  link->lossy = fraction_lost > DC_LINK_LOSS_DOWN
+                || link->queue_delay_ms > DC_LINK_QUEUE_DELAY_MS;
+  if (link->lossy)
     {
       link->clean_since_us = 0;
       gboolean settling = link->last_down_us != 0
                           && now_us - link->last_down_us < DC_LINK_DOWN_SETTLE_US;
-      if (link->tier + 1 < link->n_tiers && !settling)
+      gboolean lasting = was_lossy || fraction_lost > DC_LINK_LOSS_SURE;
+      if (link->tier + 1 < link->n_tiers && !settling && lasting)
         {
           step_down (link, fraction_lost, now_us);
           link->last_down_us = now_us;

@@ -1,12 +1,14 @@
 /* Which quality tier of the composition a hall's link carries, from what its receiver reports.
  * Pure: figures and times in, a tier out.
  *
- * Down quickly: a report with real loss estimates what the link carried (the tier's bitrate
- * times the share that arrived) and goes at once to the best tier under that, with a margin.
+ * Down quickly: loss that lasts (two reports, or one with heavy loss; a single blip while a PC
+ * is busy moves nothing) estimates what the link carried (the tier's bitrate times the share
+ * that arrived) and goes at once to the best tier under that, with a margin.
  * Up cautiously: after UP_CLEAN_S of clean reports, one tier up, at most one step per UP_CLEAN_S;
- * a step up that brings loss back within UP_TRIAL_S returns at once and doubles the wait before
- * the next try (up to UP_HOLD_MAX_S), so a link at its limit does not flap. Delay alone (a long
- * RTT) never moves the tier. */
+ * a step up that brings loss back within UP_TRIAL_S returns at once and makes the wait before
+ * the next try half as long again (up to UP_HOLD_MAX_S), so a link at its limit does not flap.
+ * A round trip that grows over the hall's best (a filling queue) counts as loss; a long but
+ * steady one (a satellite hop) does not. */
 #pragma once
 
 #include <glib.h>
@@ -14,7 +16,8 @@
 G_BEGIN_DECLS
 
 #define DC_LINK_TIERS_MAX 4
-#define DC_LINK_LOSS_DOWN 0.05   /* a report above this much loss takes the hall down */
+#define DC_LINK_LOSS_DOWN 0.05   /* two reports in a row above this much loss take the hall down */
+#define DC_LINK_LOSS_SURE 0.30   /* one report above this is enough */
 #define DC_LINK_LOSS_CLEAN 0.02  /* below this a report counts as clean */
 #define DC_LINK_UP_CLEAN_S 10
 #define DC_LINK_UP_TRIAL_S 5
@@ -22,6 +25,10 @@ G_BEGIN_DECLS
 /* After a step down, reports still speak of the old tier for a while (queues drain, the switch
  * waits for a keyframe): loss within this does not take the hall further down. */
 #define DC_LINK_DOWN_SETTLE_US (2 * G_USEC_PER_SEC)
+/* Round-trip time this much over the hall's best means a queue is filling on its link: the link
+ * carries less than it is sent, though retransmissions may hide the loss for seconds. A long RTT
+ * that stays long (a satellite hop) is the baseline, not a queue. */
+#define DC_LINK_QUEUE_DELAY_MS 40.0
 /* The share of the estimated capacity a tier may use. */
 #define DC_LINK_MARGIN 0.85
 
@@ -36,9 +43,14 @@ typedef struct
   gint64 up_hold_us;       /* wait before the next step up */
   gint64 last_report_us;
   double fraction_lost;    /* the last report's */
+  gboolean lossy;          /* the last report was above DC_LINK_LOSS_DOWN, or queued */
+  double min_rtt_ms;       /* the best round trip seen: the link's own delay; 0 before any */
+  double queue_delay_ms;   /* the last round trip over that */
 } DcLinkTier;
 
 void dc_link_tier_init (DcLinkTier *link, guint n_tiers, const guint *bitrate_kbps);
+/* The round trip of a fresh report, before that report (rtt_ms <= 0 when unknown). */
+void dc_link_tier_rtt (DcLinkTier *link, double rtt_ms);
 /* One receiver report (fraction_lost 0..1); returns the tier the hall should receive now. */
 guint dc_link_tier_report (DcLinkTier *link, double fraction_lost, gint64 now_us);
 /* No report this time. A hall that reported before and has been silent for DC_LINK_SILENT_US

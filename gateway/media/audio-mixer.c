@@ -1,6 +1,7 @@
 #include "audio-mixer.h"
 
 #include <gio/gio.h>
+#include <math.h>
 #include <opus.h>
 #include <string.h>
 
@@ -29,6 +30,8 @@ typedef struct
   gint64 last_input_us;
   OpusEncoder *encoder; /* created and destroyed only by the tick thread */
   gboolean reset_encoder;
+  guint loss_pct;        /* what the hall's link loses: its encoder's in-band FEC is sized for it */
+  guint applied_loss_pct; /* tick thread: what the encoder was last told */
   gboolean shared;       /* muted: gets the shared mix of everyone */
   DcAudioOutputFormat format;
   float input[DC_AUDIO_FRAME_SAMPLES];
@@ -41,6 +44,7 @@ struct DcAudioMixer
   GMutex lock; /* protects slots' FIFO and flags; the tick copies out under it */
   DcTicker *ticker;
   OpusEncoder *shared_encoder; /* tick thread only */
+  guint shared_loss_pct;       /* tick thread only: what the shared encoder was told */
   gint64 started_us;            /* tick thread only */
   guint n_slots;
   guint bitrate_kbps;
@@ -122,8 +126,10 @@ encoder_new (guint bitrate_kbps)
       return NULL;
     }
   opus_encoder_ctl (encoder, OPUS_SET_BITRATE (bitrate_kbps * 1000));
+  /* In-band FEC sized for the link (set_expected_loss); DTX stays off (libopus's default): a
+   * chair's or a hall's silence is sent as silence, never as gaps. */
   opus_encoder_ctl (encoder, OPUS_SET_INBAND_FEC (1));
-  opus_encoder_ctl (encoder, OPUS_SET_PACKET_LOSS_PERC (5));
+  opus_encoder_ctl (encoder, OPUS_SET_PACKET_LOSS_PERC (DC_AUDIO_MIN_LOSS_PCT));
   opus_encoder_ctl (encoder, OPUS_SET_COMPLEXITY (5));
   return encoder;
 }
@@ -136,6 +142,7 @@ static void
 update_encoders (DcAudioMixer *mixer)
 {
   gboolean any_shared = FALSE;
+  guint shared_loss = DC_AUDIO_MIN_LOSS_PCT;
   for (guint i = 0; i < mixer->n_slots; i++)
     {
       AudioSlot *slot = &mixer->slots[i];
@@ -147,12 +154,31 @@ update_encoders (DcAudioMixer *mixer)
         g_clear_pointer (&slot->encoder, opus_encoder_destroy);
       slot->reset_encoder = FALSE;
       if (slot->connected && !slot->shared && wants_opus && slot->encoder == NULL)
-        slot->encoder = encoder_new (mixer->bitrate_kbps);
+        {
+          slot->encoder = encoder_new (mixer->bitrate_kbps);
+          slot->applied_loss_pct = DC_AUDIO_MIN_LOSS_PCT;
+        }
+      if (slot->encoder && slot->applied_loss_pct != slot->loss_pct)
+        {
+          opus_encoder_ctl (slot->encoder, OPUS_SET_PACKET_LOSS_PERC ((int) slot->loss_pct));
+          slot->applied_loss_pct = slot->loss_pct;
+        }
+      if (slot->shared && wants_opus)
+        shared_loss = MAX (shared_loss, slot->loss_pct);
     }
   if (any_shared && mixer->shared_encoder == NULL)
-    mixer->shared_encoder = encoder_new (mixer->bitrate_kbps);
+    {
+      mixer->shared_encoder = encoder_new (mixer->bitrate_kbps);
+      mixer->shared_loss_pct = DC_AUDIO_MIN_LOSS_PCT;
+    }
   else if (!any_shared && mixer->shared_encoder)
     g_clear_pointer (&mixer->shared_encoder, opus_encoder_destroy);
+  /* The muted halls share one stream: it is protected for the worst of their links. */
+  if (mixer->shared_encoder && mixer->shared_loss_pct != shared_loss)
+    {
+      opus_encoder_ctl (mixer->shared_encoder, OPUS_SET_PACKET_LOSS_PERC ((int) shared_loss));
+      mixer->shared_loss_pct = shared_loss;
+    }
 }
 
 static GstBuffer *
@@ -268,6 +294,7 @@ dc_audio_mixer_new (guint n_slots, guint bitrate_kbps, DcAudioOutputFunc output,
   for (guint i = 0; i < n_slots; i++)
     {
       mixer->slots[i].gain = 1.0f;
+      mixer->slots[i].loss_pct = DC_AUDIO_MIN_LOSS_PCT;
       mixer->slots[i].level_dbfs = -127.0f;
       dc_limiter_init (&mixer->slots[i].limiter);
     }
@@ -306,6 +333,7 @@ dc_audio_mixer_set_connected (DcAudioMixer *mixer, guint slot_index, gboolean co
   AudioSlot *slot = &mixer->slots[slot_index];
   slot->connected = connected;
   slot->reset_encoder = TRUE;
+  slot->loss_pct = DC_AUDIO_MIN_LOSS_PCT;
   slot->count = slot->read_pos = 0;
   slot->primed = FALSE;
   slot->last_input_us = 0;
@@ -319,6 +347,16 @@ dc_audio_mixer_set_output_format (DcAudioMixer *mixer, guint slot, DcAudioOutput
   g_return_if_fail (slot < mixer->n_slots);
   g_mutex_lock (&mixer->lock);
   mixer->slots[slot].format = format;
+  g_mutex_unlock (&mixer->lock);
+}
+
+void
+dc_audio_mixer_set_expected_loss (DcAudioMixer *mixer, guint slot, double loss_pct)
+{
+  g_return_if_fail (slot < mixer->n_slots);
+  guint pct = (guint) CLAMP (ceil (loss_pct), DC_AUDIO_MIN_LOSS_PCT, DC_AUDIO_MAX_LOSS_PCT);
+  g_mutex_lock (&mixer->lock);
+  mixer->slots[slot].loss_pct = pct;
   g_mutex_unlock (&mixer->lock);
 }
 

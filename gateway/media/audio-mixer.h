@@ -31,6 +31,11 @@ void dc_audio_mixer_set_connected (DcAudioMixer *mixer, guint slot, gboolean con
 /* Opus unless told otherwise; kept across reconnections of the slot. */
 void dc_audio_mixer_set_output_format (DcAudioMixer *mixer, guint slot,
                                        DcAudioOutputFormat format);
+/* The loss the slot's link shows (percent, from its receiver reports): its Opus encoder spends
+ * in-band FEC for it, from DC_AUDIO_MIN_LOSS_PCT up to DC_AUDIO_MAX_LOSS_PCT. */
+#define DC_AUDIO_MIN_LOSS_PCT 5
+#define DC_AUDIO_MAX_LOSS_PCT 30
+void dc_audio_mixer_set_expected_loss (DcAudioMixer *mixer, guint slot, double loss_pct);
 /* 0.0 mutes what the site sends (it still hears the others). */
 void dc_audio_mixer_set_gain (DcAudioMixer *mixer, guint slot, float gain);
 /* From streaming threads: 48 kHz mono F32. */

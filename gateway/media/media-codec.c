@@ -1,7 +1,9 @@
 #include "media-codec.h"
 
 /* Encoder settings favour latency and CPU: the composition is encoded once for every site, and
- * sites ask for keyframes (PLI) rather than waiting for periodic ones. VP8 runs on one thread:
+ * sites ask for keyframes (PLI) rather than waiting for periodic ones. A keyframe is held to
+ * about three frames' worth of bits (VP8 max-intra-bitrate, x264's 300 ms VBV): a larger one
+ * overflows a modest link's queue and is lost whole, and the hall asks for the next, and so on. VP8 runs on one thread:
  * libvpx's row threads wait for each other by spinning, and on a busy host that made each frame
  * slower and dearer than one thread (see docs/benchmarks.md). */
 static const DcVideoCodec video_codecs[] = {
@@ -14,7 +16,7 @@ static const DcVideoCodec video_codecs[] = {
     .encoder_description = "vp8enc name=encoder deadline=1 cpu-used=16 end-usage=cbr target-bitrate=%u000 "
                            "keyframe-max-dist=%u lag-in-frames=0 error-resilient=partitions "
                            "threads=1 undershoot=95 buffer-size=1000 buffer-initial-size=500 "
-                           "buffer-optimal-size=600 max-quantizer=56",
+                           "buffer-optimal-size=600 max-quantizer=56 max-intra-bitrate=300",
     .parser = NULL,
     .payloader_description = "rtpvp8pay picture-id-mode=15-bit mtu=1200",
     .depayloader = "rtpvp8depay",
@@ -32,7 +34,7 @@ static const DcVideoCodec video_codecs[] = {
     .media_line = DC_MEDIA_VIDEO_H264,
     .encoded_caps = "video/x-h264,stream-format=byte-stream,alignment=au",
     .encoder_description = "x264enc name=encoder tune=zerolatency speed-preset=ultrafast bitrate=%u "
-                           "key-int-max=%u threads=2 aud=false "
+                           "key-int-max=%u threads=2 aud=false vbv-buf-capacity=300 "
                            "option-string=\"slice-max-size=" G_STRINGIFY (DC_H264_MAX_NAL_SIZE) "\" ! "
                            "video/x-h264,profile=constrained-baseline",
     /* SPS and PPS before every IDR: a site that joins mid-stream decodes from the keyframe it

@@ -274,6 +274,15 @@ dc_site_want_video_tier (DcSite *site, guint tier)
 }
 
 guint
+dc_site_get_keyframe_tier (DcSite *site)
+{
+  g_mutex_lock (&site->video_lock);
+  int tier = site->tier_gate.wanted >= 0 ? site->tier_gate.wanted : site->tier_gate.current;
+  g_mutex_unlock (&site->video_lock);
+  return (guint) MAX (tier, 0);
+}
+
+guint
 dc_site_get_video_tier (DcSite *site)
 {
   g_mutex_lock (&site->video_lock);

@@ -64,6 +64,8 @@ void dc_site_push_video (DcSite *site, guint tier, GstBuffer *encoded);
 void dc_site_want_video_tier (DcSite *site, guint tier);
 /* Any thread: the tier whose frames the site takes now. */
 guint dc_site_get_video_tier (DcSite *site);
+/* Any thread: the tier a keyframe is wanted on: the one it moves to, else its current one. */
+guint dc_site_get_keyframe_tier (DcSite *site);
 void dc_site_push_audio (DcSite *site, GstBuffer *frame);
 /* Main context: the size the site's decoded video is scaled to (its tile). */
 void dc_site_set_tile_size (DcSite *site, int width, int height);

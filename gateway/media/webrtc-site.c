@@ -25,6 +25,20 @@ typedef struct
 
 #define REPORTED_STREAMS 2 /* video and audio */
 
+/* The composition as sent: packets, and the NACKs the hall sent back for them. */
+typedef struct
+{
+  gboolean found;
+  guint64 packets_sent;
+  guint nack_count;
+} SentVideo;
+
+typedef struct
+{
+  ReportBlock blocks[REPORTED_STREAMS];
+  SentVideo sent;
+} LinkFigures;
+
 typedef struct
 {
   DcSite base;
@@ -39,6 +53,7 @@ typedef struct
   DcSiteStats stats; /* the receiver's last figures, from webrtcbin's get-stats */
   gboolean stats_asked;
   ReportBlock last_blocks[REPORTED_STREAMS];
+  SentVideo last_sent;
   gboolean rtcp_tuned; /* main context only */
 } WebrtcSite;
 
@@ -380,15 +395,24 @@ webrtc_set_tile_size (DcSite *site, int width, int height)
  * fraction-lost stays 0). Which of the two streams it speaks of varies (1.22 keeps the last block
  * of each report): both cross the same link, so either will do. */
 static gboolean
-read_remote_inbound (GQuark field, const GValue *value, gpointer data)
+read_link_figures (GQuark field, const GValue *value, gpointer data)
 {
-  ReportBlock *blocks = data;
+  LinkFigures *figures = data;
+  ReportBlock *blocks = figures->blocks;
   if (!GST_VALUE_HOLDS_STRUCTURE (value))
     return TRUE;
   const GstStructure *s = gst_value_get_structure (value);
   GstWebRTCStatsType type;
-  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL)
-      || type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
+  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+    return TRUE;
+  if (type == GST_WEBRTC_STATS_OUTBOUND_RTP
+      && g_strcmp0 (gst_structure_get_string (s, "kind"), "video") == 0)
+    {
+      figures->sent.found = gst_structure_get_uint64 (s, "packets-sent", &figures->sent.packets_sent)
+                            && gst_structure_get_uint (s, "nack-count", &figures->sent.nack_count);
+      return TRUE;
+    }
+  if (type != GST_WEBRTC_STATS_REMOTE_INBOUND_RTP)
     return TRUE;
   GST_LOG ("%" GST_PTR_FORMAT, s);
   const GValue *nested = gst_structure_get_value (s, "gst-rtpsource-stats");
@@ -440,19 +464,41 @@ take_report_block (WebrtcSite *self, const ReportBlock *block)
   *last = *block;
 }
 
+/* Under stats_lock. Retransmissions hide loss from the receiver's reports (a packet that came
+ * again counts as received) until they too are lost, which on a capped link takes seconds; the
+ * hall's NACKs tell it at once: their share of the packets sent counts as loss. */
+static void
+take_sent_video (WebrtcSite *self, const SentVideo *sent)
+{
+  SentVideo *last = &self->last_sent;
+  if (!sent->found)
+    return;
+  if (last->found && sent->packets_sent > last->packets_sent && sent->nack_count > last->nack_count)
+    {
+      double fraction = (double) (sent->nack_count - last->nack_count)
+                        / (double) (sent->packets_sent - last->packets_sent);
+      fraction = CLAMP (fraction, 0.0, 1.0);
+      DcSiteStats *stats = &self->stats;
+      stats->fraction_lost = stats->have_report ? MAX (stats->fraction_lost, fraction) : fraction;
+      stats->have_report = TRUE;
+    }
+  *last = *sent;
+}
+
 static void
 on_stats (GstPromise *promise, gpointer data)
 {
   WebrtcSite *self = data;
-  ReportBlock blocks[REPORTED_STREAMS] = { 0 };
+  LinkFigures figures = { 0 };
   const GstStructure *reply = gst_promise_get_reply (promise);
   if (reply != NULL && dc_site_enter (&self->base))
     {
-      gst_structure_foreach (reply, read_remote_inbound, blocks);
+      gst_structure_foreach (reply, read_link_figures, &figures);
       g_mutex_lock (&self->stats_lock);
       for (guint i = 0; i < REPORTED_STREAMS; i++)
-        if (blocks[i].ssrc != 0)
-          take_report_block (self, &blocks[i]);
+        if (figures.blocks[i].ssrc != 0)
+          take_report_block (self, &figures.blocks[i]);
+      take_sent_video (self, &figures.sent);
       self->stats_asked = FALSE;
       g_mutex_unlock (&self->stats_lock);
       dc_site_leave (&self->base);

@@ -74,16 +74,18 @@ start_move (DcGateway *gateway, DcSlotVideo *v, DcSite *site, guint tier)
       dc_site_want_video_tier (site, tier);
       return;
     }
+  /* Wanted before the encoder starts: a new encoder's first frame is the keyframe to move on. */
+  dc_site_want_video_tier (site, tier);
   if (!dc_video_mixer_use_codec (gateway->video, v->codec, tier, &error))
     {
       GST_WARNING ("site %s stays on tier %u: %s", dc_site_get_id (site), v->tier,
                    error->message);
+      dc_site_want_video_tier (site, v->tier);
       return;
     }
   GST_INFO ("site %s: moving from tier %u to %u (%.1f %% lost)", dc_site_get_id (site), v->tier,
             tier, v->link.fraction_lost * 100.0);
   v->wanted = (int) tier;
-  dc_site_want_video_tier (site, tier);
   dc_video_mixer_request_keyframe (gateway->video, v->codec, tier);
 }
 
@@ -105,9 +107,13 @@ dc_gateway_links_tick (DcGateway *gateway)
       GST_DEBUG ("site %s: report %d, %.1f %% lost, rtt %.0f ms, jitter %.1f ms",
                  dc_site_get_id (site), stats.have_report, stats.fraction_lost * 100.0,
                  stats.rtt_ms, stats.jitter_ms);
+      if (stats.have_report)
+        dc_link_tier_rtt (&v->link, stats.rtt_ms);
       guint tier = stats.have_report ? dc_link_tier_report (&v->link, stats.fraction_lost, now)
                                      : dc_link_tier_no_report (&v->link, now);
       start_move (gateway, v, site, tier);
+      if (stats.have_report)
+        dc_audio_mixer_set_expected_loss (gateway->audio, slot, stats.fraction_lost * 100.0);
       DcSiteLink link = { .known = TRUE, .tier = dc_gateway_links_get_tier (gateway, slot),
                           .loss_pct = v->link.fraction_lost * 100.0, .rtt_ms = stats.rtt_ms,
                           .jitter_ms = stats.jitter_ms };

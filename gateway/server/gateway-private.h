@@ -7,6 +7,7 @@
 #include "conference.h"
 #include "gateway-links.h"
 #include "media-sync.h"
+#include "send-limits.h"
 #include "roster.h"
 #include "signaling.h"
 #include "teardown-pool.h"
@@ -40,6 +41,7 @@ struct DcGateway
   DcSlotVideo slot_video[DC_LAYOUT_MAX_SLOTS];
   guint tier_bitrate_kbps[DC_VIDEO_TIERS_MAX];
   guint64 link_ticks;
+  DcSendLimits sent_limits[DC_LAYOUT_MAX_SLOTS]; /* what each hall was told to send */
   guint watchdog_id;
   guint tick_id;
   guint64 ticks;

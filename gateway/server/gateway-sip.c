@@ -331,7 +331,7 @@ on_keyframe_wanted (int slot, gpointer data)
   DcSite *site = dc_roster_get_site (gateway->roster, slot);
   if (site && dc_site_get_video_codec (site))
     dc_video_mixer_request_keyframe (gateway->video, dc_site_get_video_codec (site),
-                                     dc_site_get_video_tier (site));
+                                     dc_site_get_keyframe_tier (site));
 }
 
 gboolean

@@ -4,10 +4,12 @@
 #include "gateway.h"
 
 #include <gst/gst.h>
+#include <string.h>
 #include <libsoup/soup.h>
 
 #include "chair.h"
 #include "codec-choice.h"
+#include "send-limits.h"
 #include "config-values.h"
 #include "gateway-private.h"
 #include "meeting-view.h"
@@ -32,11 +34,32 @@ broadcast (DcGateway *gateway, char *text, int except_slot)
 }
 
 /* Makes the media follow the conference and, when asked, tells every site the new state. */
+/* Each WebRTC hall is told what its camera should send for the tile it has now, when that
+ * changes (a room system's camera cannot be told). */
+static void
+send_limits (DcGateway *gateway)
+{
+  for (guint slot = 0; slot < gateway->n_sites; slot++)
+    {
+      DcPeer *peer = dc_roster_get_peer (gateway->roster, slot);
+      DcRect tile = dc_media_sync_get_rect (gateway->sync, slot);
+      DcSendLimits limits = dc_send_limits_for_tile (tile.width, tile.height);
+      if (peer == NULL || tile.width == 0
+          || memcmp (&limits, &gateway->sent_limits[slot], sizeof limits) == 0)
+        continue;
+      gateway->sent_limits[slot] = limits;
+      g_autofree char *text = dc_message_new_send_limits (limits.width, limits.height,
+                                                          limits.kbps);
+      dc_peer_send (peer, text);
+    }
+}
+
 static void
 sync_media (DcGateway *gateway, gboolean broadcast_state)
 {
   if (dc_media_sync_apply (gateway->sync))
     broadcast (gateway, dc_media_sync_layout_message_new (gateway->sync), -1);
+  send_limits (gateway);
   if (broadcast_state)
     broadcast (gateway, dc_meeting_state_new (gateway->conference, g_get_monotonic_time ()), -1);
 }
@@ -94,7 +117,7 @@ on_keyframe_wanted (DcSite *site, gpointer data)
 {
   DcGateway *gateway = data;
   dc_video_mixer_request_keyframe (gateway->video, dc_site_get_video_codec (site),
-                                   dc_site_get_video_tier (site));
+                                   dc_site_get_keyframe_tier (site));
 }
 
 /* ---- the one way a site ends (main context) ---- */
@@ -115,6 +138,7 @@ dc_gateway_dismiss_site (DcGateway *gateway, guint slot, const char *reason, int
       dc_site_unref (site);
     }
   dc_gateway_links_dismiss (gateway, slot);
+  gateway->sent_limits[slot] = (DcSendLimits) { 0 };
   dc_gateway_sip_hang_up (gateway, slot, reason);
   if (peer)
     {

@@ -14,6 +14,7 @@ Usage: test_hybrid.py GATEWAY CLIENT
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -132,9 +133,9 @@ class HybridTest(unittest.TestCase):
         log = self.conference.log()
         # At start each encoder is built once and released (a missing plugin stops the gateway
         # there); after that only H.264 runs.
-        started = [line.rsplit(" ", 3)[-3] for line in log.splitlines() if "encoder started" in line]
-        self.assertEqual(started[:2], ["vp8", "h264"], started)
-        self.assertEqual(started[2:], ["h264"], started)
+        started = re.findall(r"(\w+) tier (\d+) encoder started", log)
+        self.assertEqual(started[:2], [("vp8", "0"), ("h264", "0")], started)
+        self.assertEqual(started[2:], [("h264", "0")], started)
 
     def test_browser_sends_and_receives_h264(self):
         rtp = self.page["rtp"]

@@ -59,9 +59,11 @@ class ChairingTest(unittest.TestCase):
             cls.reports[i] = os.path.join(c.dir, f"chairing-{site_id}.json")
             # The speaker stays longest, so every other site's last layout still has it large.
             duration = DURATION_S + 6 if i == SPEAKER else DURATION_S
+            # The speaker's camera could send 640x360: what it sends follows its tile.
+            size = ["--video-size", "640x360"] if i == SPEAKER else []
             procs.append(conf.start_site(CLIENT, c, i, duration, report=cls.reports[i],
                                          snapshot=os.path.join(c.dir, f"chairing-{site_id}.png"),
-                                         extra=scripts.get(i, [])))
+                                         extra=scripts.get(i, []) + size))
             time.sleep(0.3)
         cls.exit_codes = [p.wait(timeout=DURATION_S + 60) for p in procs]
         cls.gateway_exit = c.stop()
@@ -107,6 +109,24 @@ class ChairingTest(unittest.TestCase):
                 other = self.probe_at(r, conf.SITES[DISTRICT if i != DISTRICT else CHAIR][3],
                                       MUTE_AT_S + 2, FLOOR_AT_S - 0.5)
                 self.assertGreater(other, -40)
+
+    def test_speaker_sends_what_its_tile_needs(self):
+        """A thumbnail (128x72 of the 640x360 canvas) needs 320x180 at 150 kbit/s; the large
+        speaker tile 640x360; the grid's 160x90 tiles 320x180 again."""
+        points = [p for p in self.report(SPEAKER)["timeline"] if "send_height" in p]
+        self.assertTrue(points)
+
+        def sizes(start, end):
+            return {(p["send_width"], p["send_height"]) for p in points if start <= p["t"] <= end}
+
+        shift = self.JOIN_SPREAD_S
+        self.assertEqual(sizes(3, FLOOR_AT_S - shift), {(320, 180)}, points)
+        small = [p["sent_kbps"] for p in points
+                 if 4 <= p["t"] <= FLOOR_AT_S - shift and "sent_kbps" in p]
+        self.assertTrue(small and max(small) <= 200, small)
+        # Within 2 s of the floor (the chair's clock; this site joined up to shift s later).
+        self.assertEqual(sizes(FLOOR_AT_S + 2, GRID_AT_S - 0.5), {(640, 360)}, points)
+        self.assertEqual(sizes(GRID_AT_S + 2 + shift, DURATION_S + 6), {(320, 180)}, points)
 
     # Each site's report counts from its own join; the sites start 0.3 s apart and join up to
     # about 1.5 s after the chair (more under the sanitizer), so its clock runs that much behind.

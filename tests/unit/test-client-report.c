@@ -49,7 +49,7 @@ test_full_report (void)
   dc_report_set_network (report, &(DcReportNetwork){ 1.5, 3, 140.2 });
   g_autoptr (GHashTable) tiles = g_hash_table_new (g_str_hash, g_str_equal);
   g_hash_table_insert (tiles, "ubnd-tinh", "C03030");
-  dc_report_add_timeline (report, 1.0, tiles, NULL, &(DcReportCounters){ 15, 48000, 70.0, 20.5 });
+  dc_report_add_timeline (report, 1.0, tiles, NULL, &(DcReportCounters){ 15, 48000, 70.0, 20.5, 148.5, 320, 180 });
   dc_report_add_event (report, 3.2, "site-left", "dinh-hoa", "left");
   dc_report_add_event (report, 4.0, "first-frame", NULL, NULL);
 
@@ -87,6 +87,8 @@ test_full_report (void)
   g_assert_cmpint (json_object_get_int_member (p0, "audio_samples"), ==, 48000);
   g_assert_cmpfloat (json_object_get_double_member (p0, "video_gap_ms"), ==, 70.0);
   g_assert_cmpfloat (json_object_get_double_member (p0, "audio_gap_ms"), ==, 20.5);
+  g_assert_cmpfloat (json_object_get_double_member (p0, "sent_kbps"), ==, 148.5);
+  g_assert_cmpint (json_object_get_int_member (p0, "send_height"), ==, 180);
 
   JsonArray *events = json_object_get_array_member (root, "events");
   g_assert_cmpuint (json_array_get_length (events), ==, 2);

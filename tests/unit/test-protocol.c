@@ -67,7 +67,7 @@ test_type_strings (void)
     "allow-video", "lock", "remove", "admit", "set-layout", "end-meeting", "get-attendance",
     "call-site", "call-all",
     "welcome", "offer", "site-list", "site-joined", "site-left", "speaking", "layout", "error", "bye", "state",
-    "floor-timer", "attendance",
+    "floor-timer", "attendance", "send-limits",
   };
   G_STATIC_ASSERT (G_N_ELEMENTS (expected) == DC_MSG_N_TYPES);
 

@@ -418,6 +418,27 @@ async function toggleCam() {
   render();
 }
 
+// The camera is sent no bigger than the tile the gateway shows it in (docs/protocol.md
+// send-limits): scaled down by the browser's encoder, its bitrate capped.
+async function applySendLimits(limits) {
+  const sender = videoSender();
+  const settings = sender?.track?.getSettings?.() || {};
+  if (!sender || !settings.width || !settings.height)
+    return;
+  const scale = Math.max(1, settings.width / limits.max_width, settings.height / limits.max_height);
+  const parameters = sender.getParameters();
+  if (!parameters.encodings || parameters.encodings.length === 0)
+    parameters.encodings = [{}];
+  parameters.encodings[0].scaleResolutionDownBy = scale;
+  parameters.encodings[0].maxBitrate = limits.max_kbps * 1000;
+  try {
+    await sender.setParameters(parameters);
+    window.diemcau.sendApplied = { scale, maxBitrate: limits.max_kbps * 1000 };
+  } catch (error) {
+    console.warn('send-limits not applied:', error);
+  }
+}
+
 function videoSender() {
   const pc = session?.pc;
   if (!pc)
@@ -530,6 +551,10 @@ async function handleMessage(current, message) {
   case 'state':
     takeState(current, message);
     break;
+  case 'send-limits':
+    window.diemcau.sendLimits = message;
+    applySendLimits(message);
+    break;
   default:
     break;  // speaking, and types of newer gateways
   }
@@ -625,6 +650,8 @@ async function answerOffer(current, sdp) {
   const answer = await pc.createAnswer();
   await pc.setLocalDescription(answer);
   send({ type: 'answer', sdp: pc.localDescription.sdp });
+  if (window.diemcau.sendLimits)  // it came before the camera's sender existed
+    applySendLimits(window.diemcau.sendLimits);
 }
 
 async function addRemoteCandidate(current, message) {
