@@ -148,6 +148,7 @@ async function rtpStats(page) {
                                        codec: report.get(s.codecId)?.mimeType,
                                        fmtp: report.get(s.codecId)?.sdpFmtpLine,
                                        encoder: s.encoderImplementation,
+                                       frameWidth: s.frameWidth, frameHeight: s.frameHeight,
                                        decoder: s.decoderImplementation };
       if (s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded')
         out.pair = s.id;
@@ -305,6 +306,8 @@ async function main() {
     }
     result.own_tile = await sampleOwnTile(page, values.site, 10);
     result.rtp = await rtpStats(page);
+    result.send = await page.evaluate(() => ({ limits: window.diemcau.sendLimits || null,
+                                                applied: window.diemcau.sendApplied || null }));
     result.status = await text(page, '#status');
     // Ask to speak: the gateway's state comes back with this site's hand in the queue.
     await page.click('#hand');

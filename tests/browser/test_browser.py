@@ -200,6 +200,18 @@ class BrowserTest(unittest.TestCase):
         # Mean colour of the whole tile: the fake camera's figure turns, so it moves.
         self.assertGreaterEqual(len({tuple(m) for m in own["samples"]}), 3, own)
 
+    def test_page_sends_what_its_tile_needs(self):
+        """Its 128x72 thumbnail needs 320x180 at 150 kbit/s (send-limits): Chromium scales its
+        640x480 fake camera down and caps the bitrate."""
+        send = self.page["send"]
+        self.assertEqual(send["limits"], {"type": "send-limits", "max_width": 320,
+                                          "max_height": 180, "max_kbps": 150}, send)
+        self.assertIsNotNone(send["applied"], send)
+        self.assertEqual(send["applied"]["maxBitrate"], 150000)
+        out = self.page["rtp"]["outbound-rtp-video"]
+        self.assertLessEqual(out["frameHeight"], 180, out)
+        self.assertLessEqual(out["frameWidth"], 320, out)
+
     def test_page_plays_composed_video(self):
         video = self.page["video"]
         self.assertEqual((video["width"], video["height"]), (640, 360))
