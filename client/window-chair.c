@@ -15,6 +15,8 @@ typedef struct
   int hand;          /* 0 = down, else place in the queue */
   gboolean dialable; /* the gateway can call its room system */
   DcPanelCall call;
+  int tier;          /* its link as the gateway measures it; -1 unknown */
+  double loss_pct, rtt_ms;
 } SiteRow;
 
 typedef struct
@@ -270,6 +272,25 @@ row_button (Panel *p, const char *label, const char *site, GCallback callback)
   return button;
 }
 
+/* A present hall's link, as the gateway measures it, on a line of its own under its row. */
+static GtkWidget *
+with_link_line (SiteRow *r, GtkWidget *row)
+{
+  if (!r->present || r->tier < 0)
+    return row;
+  GtkWidget *column = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_pack_start (GTK_BOX (column), row, FALSE, FALSE, 0);
+  /* TRANSLATORS: a hall's link: picture tier (1 = full), packets lost, round trip. */
+  g_autofree char *figures = g_strdup_printf (_("picture tier %d, %.1f %% lost, %.0f ms round trip"),
+                                              r->tier + 1, r->loss_pct, r->rtt_ms);
+  g_autofree char *markup = g_markup_printf_escaped ("<small>%s</small>", figures);
+  GtkWidget *line = gtk_label_new (NULL);
+  gtk_label_set_markup (GTK_LABEL (line), markup);
+  gtk_label_set_xalign (GTK_LABEL (line), 0);
+  gtk_box_pack_start (GTK_BOX (column), line, FALSE, FALSE, 0);
+  return column;
+}
+
 static GtkWidget *
 site_row_widget (Panel *p, SiteRow *r)
 {
@@ -285,6 +306,7 @@ site_row_widget (Panel *p, SiteRow *r)
     g_string_append_printf (state, ", %s", _("speaking"));
   if (!r->present && dc_calls_state_text (r->call) != NULL)
     g_string_append_printf (state, ", %s", dc_calls_state_text (r->call));
+
   g_autofree char *text = g_markup_printf_escaped ("<b>%s</b>\n<small>%s</small>", r->name,
                                                   state->str);
   g_string_free (state, TRUE);
@@ -314,7 +336,7 @@ site_row_widget (Panel *p, SiteRow *r)
                         : NULL;
   if (call != NULL)
     gtk_box_pack_start (GTK_BOX (box), call, FALSE, FALSE, 0);
-  return box;
+  return with_link_line (r, box);
 }
 
 static void
@@ -358,6 +380,7 @@ take_welcome (Panel *p, const DcMessage *msg)
     {
       JsonObject *s = json_array_get_object_element (sites, i);
       SiteRow *r = g_new0 (SiteRow, 1);
+      r->tier = -1;
       r->id = g_strdup (json_object_get_string_member (s, "id"));
       r->name = g_strdup (json_object_get_string_member (s, "name"));
       r->present = json_object_get_boolean_member (s, "present");
@@ -392,6 +415,10 @@ take_state (Panel *p, const DcMessage *msg)
       r->dialable = json_object_get_boolean_member_with_default (s, "dialable", FALSE);
       r->call = dc_panel_call_from_string (
           json_object_get_string_member_with_default (s, "call", "none"));
+      /* Optional too: only a present WebRTC hall whose receiver has reported has them. */
+      r->tier = (int) json_object_get_int_member_with_default (s, "tier", -1);
+      r->loss_pct = json_object_get_double_member_with_default (s, "loss_pct", 0);
+      r->rtt_ms = json_object_get_double_member_with_default (s, "rtt_ms", 0);
     }
   p->updating = TRUE;
   if (p->lock_check)

@@ -38,6 +38,8 @@ const TEXT = {
     calling: 'Đang gọi…',
     callAgain: 'Gọi lại',
     callFailed: 'Gọi không được',
+    // The hall's link as the gateway measures it: picture tier (1 = full), loss, round trip.
+    linkLine: 'hình mức {tier}, mất {loss} % gói, trễ {rtt} ms',
     callAll: 'Gọi tất cả',
     errNotDialable: 'Cổng hội nghị không gọi được thiết bị của điểm cầu này (chưa khai báo địa chỉ SIP, hoặc SIP đang tắt).',
     present: 'Đang họp: {n} điểm cầu',
@@ -97,6 +99,7 @@ const TEXT = {
     calling: 'Calling…',
     callAgain: 'Call again',
     callFailed: 'Call failed',
+    linkLine: 'picture tier {tier}, {loss} % lost, {rtt} ms round trip',
     callAll: 'Call all',
     errNotDialable: 'The gateway cannot call this site’s room system (no SIP address configured, or SIP is off).',
     present: 'In the meeting: {n} sites',
@@ -236,6 +239,8 @@ function chairSiteRow(site) {
   const words = [t(site.present ? 'sitePresent' : 'siteAbsent')];
   if (!site.present && site.call === 'failed')
     words.push(t('callFailed'));
+  if (site.present && site.tier !== undefined)
+    words.push(t('linkLine', { tier: site.tier + 1, loss: site.loss_pct, rtt: site.rtt_ms }));
   state.textContent = words.join(', ');
   row.append(name, state);
   const label = callLabel(site);
