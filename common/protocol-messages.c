@@ -146,6 +146,7 @@ dc_message_new_state (const DcStateView *state)
   g_return_val_if_fail (state != NULL && state->layout != NULL, NULL);
   g_autoptr (JsonObject) body = json_object_new ();
   json_object_set_boolean_member (body, "locked", state->locked);
+  json_object_set_boolean_member (body, "recording", state->recording);
   json_object_set_string_member (body, "layout", state->layout);
   json_object_set_string_member (body, "floor", state->floor ? state->floor : "");
   json_object_set_int_member (body, "floor_limit_s", state->floor_limit_s);

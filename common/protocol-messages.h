@@ -46,6 +46,7 @@ typedef struct
 typedef struct
 {
   gboolean locked;
+  gboolean recording;   /* the meeting is being recorded */
   const char *layout;
   const char *floor;    /* "" when nobody holds it */
   int floor_limit_s;

@@ -49,7 +49,7 @@ struct _FieldSpec
 
 #define FROM_SITE (1u << DC_SENDER_SITE)
 #define FROM_GATEWAY (1u << DC_SENDER_GATEWAY)
-#define MAX_FIELDS 6
+#define MAX_FIELDS 8
 
 typedef gboolean (*MsgCheck) (JsonObject *body, GError **error);
 
@@ -134,6 +134,7 @@ static const MsgSpec msg_specs[] = {
   [DC_MSG_ALLOW_VIDEO] = { "allow-video", FROM_SITE,
     { F_STR ("site", REQ, SHORT_STRING_MAX), F_BOOL ("allowed", REQ), F_END }, NULL },
   [DC_MSG_LOCK] = { "lock", FROM_SITE, { F_BOOL ("locked", REQ), F_END }, NULL },
+  [DC_MSG_RECORD] = { "record", FROM_SITE, { F_BOOL ("recording", REQ), F_END }, NULL },
   [DC_MSG_REMOVE] = { "remove", FROM_SITE,
     { F_STR ("site", REQ, SHORT_STRING_MAX), F_END }, NULL },
   [DC_MSG_ADMIT] = { "admit", FROM_SITE,
@@ -186,6 +187,7 @@ static const MsgSpec msg_specs[] = {
       F_INT ("floor_remaining_s", REQ, -1, 3600),
       F_ARR ("queue", REQ, queue_item_fields),
       F_ARR ("sites", REQ, site_state_fields),
+      F_BOOL ("recording", OPT),
       F_END }, NULL },
   [DC_MSG_FLOOR_TIMER] = { "floor-timer", FROM_GATEWAY,
     { F_STR ("site", REQ, SHORT_STRING_MAX),

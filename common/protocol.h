@@ -33,6 +33,7 @@ typedef enum
   DC_MSG_MUTE_DISTRICTS, /* (none) */
   DC_MSG_ALLOW_VIDEO,    /* site:string allowed:bool */
   DC_MSG_LOCK,           /* locked:bool */
+  DC_MSG_RECORD,         /* recording:bool: start or stop recording the meeting */
   DC_MSG_REMOVE,         /* site:string */
   DC_MSG_ADMIT,          /* site:string: a removed site may join again */
   DC_MSG_SET_LAYOUT,     /* layout:string */

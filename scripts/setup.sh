@@ -17,6 +17,7 @@ packages=(
   libsofia-sip-ua-glib-dev gstreamer1.0-libav
   baresip-core baresip-ffmpeg linphone-cli
   iproute2 nftables util-linux
+  ffmpeg
 )
 
 missing=()

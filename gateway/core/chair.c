@@ -66,6 +66,13 @@ do_allow_video (Command *c)
 }
 
 static DcCommandResult
+do_record (Command *c)
+{
+  return dc_conference_set_recording (c->conference, c->sender,
+                                      dc_message_get_bool (c->message, "recording", TRUE));
+}
+
+static DcCommandResult
 do_lock (Command *c)
 {
   return dc_conference_set_locked (c->conference, c->sender,
@@ -141,6 +148,7 @@ static const CommandSpec commands[] = {
   { DC_MSG_MUTE_DISTRICTS, do_mute_districts, DC_CHAIR_STATE_CHANGED },
   { DC_MSG_ALLOW_VIDEO, do_allow_video, DC_CHAIR_STATE_CHANGED },
   { DC_MSG_LOCK, do_lock, DC_CHAIR_STATE_CHANGED },
+  { DC_MSG_RECORD, do_record, DC_CHAIR_STATE_CHANGED | DC_CHAIR_RECORD },
   { DC_MSG_REMOVE, do_remove, DC_CHAIR_STATE_CHANGED | DC_CHAIR_DISMISS_TARGET },
   { DC_MSG_ADMIT, do_admit, DC_CHAIR_STATE_CHANGED },
   { DC_MSG_SET_LAYOUT, do_set_layout, DC_CHAIR_STATE_CHANGED },

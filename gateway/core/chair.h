@@ -15,6 +15,7 @@ typedef enum
   DC_CHAIR_DISMISS_TARGET = 1 << 1, /* the target was removed: end its site, bye "removed" */
   DC_CHAIR_END_MEETING = 1 << 2,   /* every site gets bye "ended"; attendance saved, cleared */
   DC_CHAIR_CALL = 1 << 3,          /* dial the halls in calls[] (call-site, call-all) */
+  DC_CHAIR_RECORD = 1 << 4,        /* the recording starts or stops as the conference says */
 } DcChairEffects;
 
 typedef struct

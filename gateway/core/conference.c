@@ -22,6 +22,7 @@ struct DcConference
   SiteState *sites;
   int chair;
   gboolean locked;
+  gboolean recording;
   DcLayoutKind layout;
   DcFloorExpiry default_expiry;
   DcAttendance *attendance;
@@ -373,6 +374,30 @@ dc_conference_set_locked (DcConference *conference, guint sender, gboolean locke
     return check;
   conference->locked = locked;
   return DC_COMMAND_OK;
+}
+
+DcCommandResult
+dc_conference_set_recording (DcConference *conference, guint sender, gboolean recording)
+{
+  DcCommandResult check = check_moderation (conference, sender, -1, FALSE);
+  if (check != DC_COMMAND_OK)
+    return check;
+  if (conference->recording == recording)
+    return DC_COMMAND_INVALID;
+  conference->recording = recording;
+  return DC_COMMAND_OK;
+}
+
+void
+dc_conference_force_recording (DcConference *conference, gboolean recording)
+{
+  conference->recording = recording;
+}
+
+gboolean
+dc_conference_is_recording (const DcConference *conference)
+{
+  return conference->recording;
 }
 
 DcCommandResult

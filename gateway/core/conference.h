@@ -141,6 +141,12 @@ DcCommandResult dc_conference_end_meeting (DcConference *conference, guint sende
 gboolean dc_conference_is_muted (const DcConference *conference, guint slot);
 gboolean dc_conference_is_video_allowed (const DcConference *conference, guint slot);
 gboolean dc_conference_is_locked (const DcConference *conference);
+/* Moderators: start or stop the recording; NOTHING_TO_DO when it already is so. */
+DcCommandResult dc_conference_set_recording (DcConference *conference, guint sender,
+                                             gboolean recording);
+/* Without a moderator (auto-start, a recording that failed). */
+void dc_conference_force_recording (DcConference *conference, gboolean recording);
+gboolean dc_conference_is_recording (const DcConference *conference);
 DcLayoutKind dc_conference_get_layout (const DcConference *conference);
 int dc_conference_get_floor (const DcConference *conference); /* slot or -1 */
 /* Seconds left of a timed speech (rounded up), -1 when untimed or no floor. */

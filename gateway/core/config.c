@@ -117,6 +117,13 @@ static const KeySpec meeting_keys[] = {
   { NULL },
 };
 
+static const KeySpec recording_keys[] = {
+  { "directory", KT_STRING, KF_NONE, 0, 0, NULL, NULL, "a directory path",
+    CFG (recording_dir) },
+  { "auto-start", KT_BOOL, KF_NONE, 0, 0, NULL, NULL, NULL, CFG (recording_auto_start) },
+  { NULL },
+};
+
 static const KeySpec sip_keys[] = {
   { "enabled", KT_BOOL, KF_NONE, 0, 0, NULL, NULL, NULL, CFG (sip_enabled) },
   { "listen-address", KT_STRING, KF_EMPTY_IS_UNSET, 0, 0, NULL, dc_config_check_ip,
@@ -155,6 +162,7 @@ static const GroupSpec groups[] = {
   { "audio", audio_keys },
   { "meeting", meeting_keys },
   { "sip", sip_keys },
+  { "recording", recording_keys },
   { "site", site_keys },
 };
 
@@ -441,6 +449,7 @@ config_new_with_defaults (void)
   c->ice_port_min = 20000;
   c->ice_port_max = 20999;
   c->attendance_dir = g_strdup ("attendance");
+  c->recording_dir = g_strdup ("recordings");
   c->width = 1280;
   c->height = 720;
   c->framerate = 25;
@@ -470,6 +479,7 @@ dc_config_free (DcConfig *c)
   g_free (c->tls_certificate);
   g_free (c->tls_key);
   g_free (c->attendance_dir);
+  g_free (c->recording_dir);
   g_free (c->codec);
   g_free (c->sip_listen_address);
   g_free (c->sip_conference_number);
@@ -669,7 +679,7 @@ load_groups (Loader *l, GKeyFile *kf, DcConfig *c)
       if (spec == NULL)
         add_problem (l, names[i], NULL,
                      "unknown group; expected one of [gateway], [video], [audio], [meeting], "
-                     "[sip], [site:ID]");
+                     "[sip], [recording], [site:ID]");
       else if (g_str_has_prefix (names[i], SITE_PREFIX))
         load_site (l, kf, names[i], spec, c);
       else

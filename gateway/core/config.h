@@ -52,6 +52,9 @@ typedef struct
   /* [meeting] */
   int floor_expiry;       /* what ends a timed speech: 0 mute (default), 1 signal only */
   char *attendance_dir;   /* default "attendance"; relative to the working directory */
+  /* [recording] */
+  char *recording_dir;    /* default "recordings"; relative to the working directory */
+  gboolean recording_auto_start; /* default FALSE: the chair starts it */
   /* [sip] */
   gboolean sip_enabled;   /* default FALSE (the shipped config turns it on) */
   char *sip_listen_address; /* default: listen_address */

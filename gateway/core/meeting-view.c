@@ -92,6 +92,7 @@ dc_meeting_state_new (const DcConference *conference, gint64 now_us)
 
   DcStateView state = {
     .locked = dc_conference_is_locked (conference),
+    .recording = dc_conference_is_recording (conference),
     .layout = dc_layout_kind_to_string (dc_conference_get_layout (conference)),
     .floor = slot_id (conference, dc_conference_get_floor (conference)),
     .floor_limit_s = dc_conference_get_floor_limit (conference),

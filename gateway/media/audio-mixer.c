@@ -45,6 +45,10 @@ struct DcAudioMixer
   DcTicker *ticker;
   OpusEncoder *shared_encoder; /* tick thread only */
   guint shared_loss_pct;       /* tick thread only: what the shared encoder was told */
+  gboolean programme;          /* under the lock: the recording wants the programme */
+  OpusEncoder *programme_encoder; /* tick thread only */
+  DcLimiter programme_limiter;    /* tick thread only */
+  float programme_pcm[DC_AUDIO_FRAME_SAMPLES]; /* tick thread only */
   gint64 started_us;            /* tick thread only */
   guint n_slots;
   guint bitrate_kbps;
@@ -216,6 +220,33 @@ send_shared (DcAudioMixer *mixer, const gboolean *shared, const gboolean *pcm,
     }
 }
 
+/* Tick thread: every hall at its gain, limited like any mix, encoded for the recording. */
+static void
+send_programme (DcAudioMixer *mixer, gboolean on, const float *const *inputs,
+                const float *gains, guint64 tick)
+{
+  if (!on)
+    {
+      g_clear_pointer (&mixer->programme_encoder, opus_encoder_destroy);
+      return;
+    }
+  if (mixer->programme_encoder == NULL)
+    {
+      mixer->programme_encoder = encoder_new (mixer->bitrate_kbps);
+      dc_limiter_init (&mixer->programme_limiter);
+      if (mixer->programme_encoder == NULL)
+        return;
+    }
+  float *pcm = mixer->programme_pcm;
+  memset (pcm, 0, sizeof mixer->programme_pcm);
+  for (guint i = 0; i < mixer->n_slots; i++)
+    for (guint k = 0; inputs[i] && k < DC_AUDIO_FRAME_SAMPLES; k++)
+      pcm[k] += gains[i] * inputs[i][k];
+  dc_limiter_process (&mixer->programme_limiter, pcm, DC_AUDIO_FRAME_SAMPLES);
+  g_autoptr (GstBuffer) opus = encode (mixer->programme_encoder, pcm, tick);
+  send (mixer, DC_AUDIO_PROGRAMME, opus);
+}
+
 static void
 mixer_tick (DcAudioMixer *mixer)
 {
@@ -237,6 +268,7 @@ mixer_tick (DcAudioMixer *mixer)
   g_mutex_lock (&mixer->lock);
   update_encoders (mixer);
   OpusEncoder *shared_encoder = mixer->shared_encoder;
+  gboolean programme = mixer->programme;
   for (guint i = 0; i < mixer->n_slots; i++)
     {
       AudioSlot *slot = &mixer->slots[i];
@@ -272,6 +304,7 @@ mixer_tick (DcAudioMixer *mixer)
       }
   if (first_shared >= 0)
     send_shared (mixer, shared, pcm, outputs[first_shared], shared_encoder, tick);
+  send_programme (mixer, programme, inputs, gains, tick);
 }
 
 static void
@@ -320,6 +353,7 @@ dc_audio_mixer_free (DcAudioMixer *mixer)
     if (mixer->slots[i].encoder)
       opus_encoder_destroy (mixer->slots[i].encoder);
   g_clear_pointer (&mixer->shared_encoder, opus_encoder_destroy);
+  g_clear_pointer (&mixer->programme_encoder, opus_encoder_destroy);
   g_free (mixer->slots);
   g_mutex_clear (&mixer->lock);
   g_free (mixer);
@@ -347,6 +381,14 @@ dc_audio_mixer_set_output_format (DcAudioMixer *mixer, guint slot, DcAudioOutput
   g_return_if_fail (slot < mixer->n_slots);
   g_mutex_lock (&mixer->lock);
   mixer->slots[slot].format = format;
+  g_mutex_unlock (&mixer->lock);
+}
+
+void
+dc_audio_mixer_set_programme (DcAudioMixer *mixer, gboolean on)
+{
+  g_mutex_lock (&mixer->lock);
+  mixer->programme = on;
   g_mutex_unlock (&mixer->lock);
 }
 

@@ -36,6 +36,11 @@ void dc_audio_mixer_set_output_format (DcAudioMixer *mixer, guint slot,
 #define DC_AUDIO_MIN_LOSS_PCT 5
 #define DC_AUDIO_MAX_LOSS_PCT 30
 void dc_audio_mixer_set_expected_loss (DcAudioMixer *mixer, guint slot, double loss_pct);
+/* The programme: the mix of every hall as the meeting hears it (muted and held halls out), for
+ * the recording. While on, the output is also called each tick with slot DC_AUDIO_PROGRAMME and
+ * an Opus frame of it. */
+#define DC_AUDIO_PROGRAMME G_MAXUINT
+void dc_audio_mixer_set_programme (DcAudioMixer *mixer, gboolean on);
 /* 0.0 mutes what the site sends (it still hears the others). */
 void dc_audio_mixer_set_gain (DcAudioMixer *mixer, guint slot, float gain);
 /* From streaming threads: 48 kHz mono F32. */

@@ -7,6 +7,7 @@
 #include "conference.h"
 #include "gateway-links.h"
 #include "media-sync.h"
+#include "recorder.h"
 #include "send-limits.h"
 #include "roster.h"
 #include "signaling.h"
@@ -42,6 +43,10 @@ struct DcGateway
   guint tier_bitrate_kbps[DC_VIDEO_TIERS_MAX];
   guint64 link_ticks;
   DcSendLimits sent_limits[DC_LAYOUT_MAX_SLOTS]; /* what each hall was told to send */
+  /* the recording (gateway-recording.c): set on the main context, read by the mixer threads */
+  GMutex recording_lock;
+  DcRecorder *recorder;
+  guint segment_timer; /* main context */
   guint watchdog_id;
   guint tick_id;
   guint64 ticks;

@@ -9,6 +9,7 @@
 
 #include "chair.h"
 #include "codec-choice.h"
+#include "gateway-recording.h"
 #include "send-limits.h"
 #include "config-values.h"
 #include "gateway-private.h"
@@ -76,6 +77,11 @@ static void
 on_mixed_audio (guint slot, GstBuffer *opus, gpointer data)
 {
   DcGateway *gateway = data;
+  if (slot == DC_AUDIO_PROGRAMME)
+    {
+      dc_gateway_recording_push_audio (gateway, opus);
+      return;
+    }
   g_autoptr (DcSite) site = dc_roster_ref_site (gateway->roster, slot);
   if (site)
     dc_site_push_audio (site, opus);
@@ -86,6 +92,7 @@ static void
 on_composed_video (const DcVideoCodec *codec, guint tier, GstBuffer *encoded, gpointer data)
 {
   DcGateway *gateway = data;
+  dc_gateway_recording_push_video (gateway, codec, tier, encoded);
   DcSite *sites[DC_LAYOUT_MAX_SLOTS];
   guint n = dc_roster_ref_sites (gateway->roster, sites);
   for (guint i = 0; i < n; i++)
@@ -387,6 +394,8 @@ end_meeting (DcGateway *gateway)
 {
   for (guint slot = 0; slot < gateway->n_sites; slot++)
     dc_gateway_dismiss_site (gateway, slot, "ended", DC_GATEWAY_BYE, NULL);
+  dc_conference_force_recording (gateway->conference, FALSE);
+  dc_gateway_recording_apply (gateway);
   save_attendance (gateway);
   dc_attendance_clear (dc_conference_get_attendance (gateway->conference));
 }
@@ -410,6 +419,8 @@ handle_chair_message (DcGateway *gateway, DcPeer *peer, guint slot, const DcMess
     dc_gateway_dismiss_site (gateway, outcome.target, "removed", DC_GATEWAY_BYE, NULL);
   if (outcome.effects & DC_CHAIR_END_MEETING)
     end_meeting (gateway);
+  if (outcome.effects & DC_CHAIR_RECORD)
+    dc_gateway_recording_apply (gateway);
   for (guint i = 0; (outcome.effects & DC_CHAIR_CALL) && i < outcome.n_calls; i++)
     dc_gateway_dial (gateway, outcome.calls[i]);
   if (outcome.effects & DC_CHAIR_STATE_CHANGED)
@@ -677,6 +688,7 @@ dc_gateway_new (DcConfig *config, GError **error)
 
   DcGateway *gateway = g_new0 (DcGateway, 1);
   gateway->config = g_steal_pointer (&owned);
+  g_mutex_init (&gateway->recording_lock);
   gateway->codec = dc_video_codec_find (config->codec);
   gateway->n_sites = config->sites->len;
   gateway->teardown = dc_teardown_pool_new ();
@@ -725,6 +737,11 @@ dc_gateway_start (DcGateway *gateway, GError **error)
     return FALSE;
   gateway->watchdog_id = g_timeout_add (1000, watchdog_tick, gateway);
   gateway->tick_id = g_timeout_add (100, conference_tick, gateway);
+  if (gateway->config->recording_auto_start)
+    {
+      dc_conference_force_recording (gateway->conference, TRUE);
+      dc_gateway_recording_apply (gateway);
+    }
   return TRUE;
 }
 
@@ -746,6 +763,8 @@ dc_gateway_free (DcGateway *gateway)
   if (gateway->conference)
     save_attendance (gateway);
   g_clear_pointer (&gateway->signaling, dc_signaling_free);
+  if (gateway->video)
+    dc_gateway_recording_stop (gateway);
   g_clear_pointer (&gateway->video, dc_video_mixer_free);
   g_clear_pointer (&gateway->audio, dc_audio_mixer_free);
   g_clear_pointer (&gateway->teardown, dc_teardown_pool_free);
@@ -753,6 +772,7 @@ dc_gateway_free (DcGateway *gateway)
   g_clear_pointer (&gateway->roster, dc_roster_free);
   g_clear_pointer (&gateway->conference, dc_conference_free);
   g_clear_pointer (&gateway->config, dc_config_free);
+  g_mutex_clear (&gateway->recording_lock);
   g_free (gateway);
 }
 

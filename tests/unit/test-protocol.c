@@ -64,7 +64,8 @@ test_type_strings (void)
   static const char *const expected[] = {
     NULL,        "sites",       "join",      "answer",   "ice",    "leave",
     "raise-hand", "lower-hand", "give-floor", "take-floor", "mute", "mute-districts",
-    "allow-video", "lock", "remove", "admit", "set-layout", "end-meeting", "get-attendance",
+    "allow-video", "lock", "record", "remove", "admit", "set-layout", "end-meeting",
+    "get-attendance",
     "call-site", "call-all",
     "welcome", "offer", "site-list", "site-joined", "site-left", "speaking", "layout", "error", "bye", "state",
     "floor-timer", "attendance", "send-limits",
