@@ -1,9 +1,10 @@
 /* Each hall's link and the tier of the composition it receives: once a second its receiver's
  * figures go into its estimate (core/link-tier.c); a new tier takes a use of that tier's
  * encoder and a keyframe, the site moves at that keyframe, and the old tier's use is released
- * once it has moved. Main context only. */
+ * once it has moved. Main context only. Also the tiers themselves, read from the config. */
 #include "gateway-links.h"
 
+#include "config-values.h"
 #include "gateway-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (dc_links_debug);
@@ -129,4 +130,54 @@ dc_gateway_links_get_tier (DcGateway *gateway, guint slot)
 {
   const DcSlotVideo *v = &gateway->slot_video[slot];
   return v->wanted >= 0 ? (guint) v->wanted : v->tier;
+}
+
+/* Without [video] tiers: 3/4 of the canvas at half its bitrate, half the canvas at 9/40. */
+static void
+default_tiers (const DcConfig *config, DcVideoMixerParams *video)
+{
+  static const struct { guint num, den, kbps_num, kbps_den; } shares[] = { { 3, 4, 1, 2 },
+                                                                          { 1, 2, 9, 40 } };
+  video->n_tiers = 1;
+  for (guint i = 0; i < G_N_ELEMENTS (shares); i++)
+    {
+      int w = (int) (config->width * shares[i].num / shares[i].den) & ~1;
+      int h = (int) (config->height * shares[i].num / shares[i].den) & ~1;
+      guint kbps = config->bitrate_kbps * shares[i].kbps_num / shares[i].kbps_den;
+      if (w >= 160 && h >= 90 && kbps >= 50)
+        video->tiers[video->n_tiers++] = (DcVideoTier) { w, h, kbps };
+    }
+}
+
+/* The canvas is tier 0; the configured tiers follow, each smaller and cheaper than the last. */
+gboolean
+dc_gateway_links_read_tiers (const DcConfig *config, DcVideoMixerParams *video, GError **error)
+{
+  if (config->video_tiers == NULL)
+    {
+      default_tiers (config, video);
+      return TRUE;
+    }
+  video->n_tiers = 1;
+  guint last_width = config->width, last_height = config->height;
+  guint last_kbps = config->bitrate_kbps;
+  for (guint i = 0; config->video_tiers && config->video_tiers[i]; i++)
+    {
+      DcVideoTier *tier = &video->tiers[video->n_tiers];
+      guint w, h, kbps;
+      if (video->n_tiers == DC_VIDEO_TIERS_MAX
+          || !dc_config_parse_video_tier (config->video_tiers[i], &w, &h, &kbps)
+          || w > last_width || h > last_height || kbps >= last_kbps)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "[video] tiers: \"%s\": at most %d tiers, each smaller than the one "
+                       "before (the canvas first) and at a lower bitrate",
+                       config->video_tiers[i], DC_VIDEO_TIERS_MAX - 1);
+          return FALSE;
+        }
+      *tier = (DcVideoTier) { (int) w, (int) h, kbps };
+      last_width = w, last_height = h, last_kbps = kbps;
+      video->n_tiers++;
+    }
+  return TRUE;
 }

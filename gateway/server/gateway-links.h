@@ -4,7 +4,9 @@
 #include "gateway.h"
 #include "link-tier.h"
 #include "media-codec.h"
+#include "config.h"
 #include "site.h"
+#include "video-mixer.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +19,11 @@ typedef struct
   DcLinkTier link;
   DcSiteStats stats;         /* the receiver's last figures */
 } DcSlotVideo;
+
+/* The video mixer's tiers from [video] tiers, or the default ones (3/4 and 1/2 of the canvas);
+ * FALSE with a message naming the tier that is not smaller and cheaper than the one before. */
+gboolean dc_gateway_links_read_tiers (const DcConfig *config, DcVideoMixerParams *video,
+                                      GError **error);
 
 /* Takes tier 0 of the site's codec (FALSE: the encoder cannot run; the site gets no picture). */
 gboolean dc_gateway_links_admit (DcGateway *gateway, guint slot, DcSite *site, GError **error);

@@ -11,7 +11,6 @@
 #include "codec-choice.h"
 #include "gateway-recording.h"
 #include "send-limits.h"
-#include "config-values.h"
 #include "gateway-private.h"
 #include "meeting-view.h"
 #include "token.h"
@@ -627,56 +626,6 @@ check_encoders (DcVideoMixer *video, GError **error)
   return TRUE;
 }
 
-/* Without [video] tiers: 3/4 of the canvas at half its bitrate, half the canvas at 9/40. */
-static void
-default_tiers (const DcConfig *config, DcVideoMixerParams *video)
-{
-  static const struct { guint num, den, kbps_num, kbps_den; } shares[] = { { 3, 4, 1, 2 },
-                                                                          { 1, 2, 9, 40 } };
-  video->n_tiers = 1;
-  for (guint i = 0; i < G_N_ELEMENTS (shares); i++)
-    {
-      int w = (int) (config->width * shares[i].num / shares[i].den) & ~1;
-      int h = (int) (config->height * shares[i].num / shares[i].den) & ~1;
-      guint kbps = config->bitrate_kbps * shares[i].kbps_num / shares[i].kbps_den;
-      if (w >= 160 && h >= 90 && kbps >= 50)
-        video->tiers[video->n_tiers++] = (DcVideoTier) { w, h, kbps };
-    }
-}
-
-/* The canvas is tier 0; the configured tiers follow, each smaller and cheaper than the last. */
-static gboolean
-read_tiers (const DcConfig *config, DcVideoMixerParams *video, GError **error)
-{
-  if (config->video_tiers == NULL)
-    {
-      default_tiers (config, video);
-      return TRUE;
-    }
-  video->n_tiers = 1;
-  guint last_width = config->width, last_height = config->height;
-  guint last_kbps = config->bitrate_kbps;
-  for (guint i = 0; config->video_tiers && config->video_tiers[i]; i++)
-    {
-      DcVideoTier *tier = &video->tiers[video->n_tiers];
-      guint w, h, kbps;
-      if (video->n_tiers == DC_VIDEO_TIERS_MAX
-          || !dc_config_parse_video_tier (config->video_tiers[i], &w, &h, &kbps)
-          || w > last_width || h > last_height || kbps >= last_kbps)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                       "[video] tiers: \"%s\": at most %d tiers, each smaller than the one "
-                       "before (the canvas first) and at a lower bitrate",
-                       config->video_tiers[i], DC_VIDEO_TIERS_MAX - 1);
-          return FALSE;
-        }
-      *tier = (DcVideoTier) { (int) w, (int) h, kbps };
-      last_width = w, last_height = h, last_kbps = kbps;
-      video->n_tiers++;
-    }
-  return TRUE;
-}
-
 DcGateway *
 dc_gateway_new (DcConfig *config, GError **error)
 {
@@ -704,7 +653,7 @@ dc_gateway_new (DcConfig *config, GError **error)
     .framerate = config->framerate,
     .bitrate_kbps = config->bitrate_kbps,
   };
-  if (read_tiers (config, &video, error))
+  if (dc_gateway_links_read_tiers (config, &video, error))
     gateway->video = dc_video_mixer_new (&video, on_composed_video, gateway, error);
   gateway->tier_bitrate_kbps[0] = config->bitrate_kbps;
   for (guint i = 1; i < video.n_tiers; i++)
