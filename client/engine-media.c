@@ -419,11 +419,9 @@ static gboolean
 read_stats_entry (GQuark field, const GValue *value, gpointer user_data)
 {
   DcEngineNetworkStats *out = user_data;
-  if (!GST_VALUE_HOLDS_STRUCTURE (value))
-    return TRUE;
-  const GstStructure *s = gst_value_get_structure (value);
+  const GstStructure *s;
   GstWebRTCStatsType type;
-  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+  if (!dc_media_stats_entry (value, &s, &type))
     return TRUE;
   GST_LOG ("stats %" GST_PTR_FORMAT, s);
 

@@ -94,6 +94,15 @@ dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, const GstC
 }
 
 gboolean
+dc_media_stats_entry (const GValue *value, const GstStructure **stats, GstWebRTCStatsType *type)
+{
+  if (!GST_VALUE_HOLDS_STRUCTURE (value))
+    return FALSE;
+  *stats = gst_value_get_structure (value);
+  return gst_structure_get (*stats, "type", GST_TYPE_WEBRTC_STATS_TYPE, type, NULL);
+}
+
+gboolean
 dc_media_set_rtcp_interval (GstElement *webrtcbin, guint interval_ms)
 {
   g_autoptr (GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (webrtcbin), "rtpbin");

@@ -41,6 +41,11 @@ char *dc_media_payload_caps_setter (const GstCaps *rtp_caps);
  * first offer or answer. */
 void dc_media_configure_transceiver (GstWebRTCRTPTransceiver *transceiver, const GstCaps *caps);
 
+/* One entry of webrtcbin's get-stats reply (a gst_structure_foreach value): its structure and
+ * stats type, FALSE for anything else. */
+gboolean dc_media_stats_entry (const GValue *value, const GstStructure **stats,
+                               GstWebRTCStatsType *type);
+
 /* Receiver reports once a second instead of RTP's five-second minimum (AVPF allows it), so the
  * other end sees this end's losses in time to adapt. Sessions exist once a description is set:
  * FALSE while there is none yet (call again later). */

@@ -399,11 +399,9 @@ read_link_figures (GQuark field, const GValue *value, gpointer data)
 {
   LinkFigures *figures = data;
   ReportBlock *blocks = figures->blocks;
-  if (!GST_VALUE_HOLDS_STRUCTURE (value))
-    return TRUE;
-  const GstStructure *s = gst_value_get_structure (value);
+  const GstStructure *s;
   GstWebRTCStatsType type;
-  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+  if (!dc_media_stats_entry (value, &s, &type))
     return TRUE;
   if (type == GST_WEBRTC_STATS_OUTBOUND_RTP
       && g_strcmp0 (gst_structure_get_string (s, "kind"), "video") == 0)
