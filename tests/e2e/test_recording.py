@@ -69,13 +69,21 @@ class RecordingTest(unittest.TestCase):
         cls.crash_while_recording()
 
     @classmethod
-    def record_meeting(cls):
-        workdir = os.path.join(cls.workdir, "meeting")
+    def recording_gateway(cls, name, auto_start):
+        """A started gateway recording into its own folder; returns it and that folder."""
+        workdir = os.path.join(cls.workdir, name)
         os.makedirs(workdir)
-        cls.recordings = os.path.join(workdir, "recordings")
+        recordings = os.path.join(workdir, "recordings")
         c = conf.Conference(GATEWAY, workdir=workdir,
-                            extra_groups=f"[recording]\ndirectory={cls.recordings}")
+                            extra_groups=(f"[recording]\ndirectory={recordings}\n"
+                                          f"auto-start={'true' if auto_start else 'false'}"))
         c.start()
+        return c, recordings
+
+    @classmethod
+    def record_meeting(cls):
+        c, cls.recordings = cls.recording_gateway("meeting", auto_start=False)
+        workdir = c.dir
         cls.chair_report = os.path.join(workdir, "chair.json")
         cls.district_report = os.path.join(workdir, "district.json")
         chair = conf.start_site(CLIENT, c, CHAIR, DURATION_S, report=cls.chair_report,
@@ -90,13 +98,7 @@ class RecordingTest(unittest.TestCase):
 
     @classmethod
     def crash_while_recording(cls):
-        workdir = os.path.join(cls.workdir, "crash")
-        os.makedirs(workdir)
-        cls.crash_recordings = os.path.join(workdir, "recordings")
-        c = conf.Conference(GATEWAY, workdir=workdir,
-                            extra_groups=(f"[recording]\ndirectory={cls.crash_recordings}\n"
-                                          "auto-start=true"))
-        c.start()
+        c, cls.crash_recordings = cls.recording_gateway("crash", auto_start=True)
         started = time.time()
         hall = conf.start_site(CLIENT, c, CHAIR, KILL_AT + 10)
         time.sleep(max(0.0, started + KILL_AT - time.time()))
